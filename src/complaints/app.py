@@ -1,0 +1,48 @@
+"""The parts one process works with: settings, database, renderer, sender."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from complaints.conduct import Conduct
+from complaints.db import Database
+from complaints.mail.render import Renderer, renderer_for
+from complaints.mail.sender import EmailSender, SmtpSender
+from complaints.settings import Settings, get_settings
+
+
+@dataclass
+class App:
+    settings: Settings
+    db: Database
+    sender: EmailSender = field(repr=False)
+
+    @property
+    def conduct(self) -> Conduct:
+        return self.settings.conduct
+
+    @property
+    def renderer(self) -> Renderer:
+        return renderer_for(self.settings.home / "templates")
+
+
+def build_app(settings: Settings, sender: EmailSender | None = None) -> App:
+    """Wire an App from `settings`, with the schema brought up to date."""
+    db = Database(settings.database)
+    db.ensure_schema()
+    return App(settings=settings, db=db, sender=sender or SmtpSender(settings))
+
+
+@lru_cache(maxsize=1)
+def get_app() -> App:
+    """The App of this process, from the environment (used by Prefect tasks)."""
+    return build_app(get_settings())
+
+
+def reset() -> None:
+    """Forget the process's settings and App (tests change the environment)."""
+    if get_app.cache_info().currsize:
+        get_app().db.dispose()
+    get_app.cache_clear()
+    get_settings.cache_clear()

@@ -1,0 +1,107 @@
+"""The code of conduct (ISO 10001) as validated data: promises, categories, mediators."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Organisation(_Data):
+    name: str
+    language: Literal["fr", "en"] = "fr"
+    manager_name: str
+    manager_email: EmailStr
+
+
+class Acknowledge(_Data):
+    within_minutes: int = Field(60, ge=0)
+
+
+class Answer(_Data):
+    days: int = Field(15, ge=1)
+    counting: Literal["calendar", "business"] = "calendar"
+    by_channel: dict[str, int] = {}
+    by_severity: dict[str, int] = {}
+    review_days: int = Field(15, ge=1)
+
+
+class FollowUp(_Data):
+    survey_after_days: int = Field(7, ge=0)
+    close_after_days: int = Field(14, ge=1)
+
+
+class Escalation(_Data):
+    grace_days: int = Field(5, ge=0)
+    internal_reviews: int = Field(1, ge=0)
+
+
+class Triage(_Data):
+    recurring_window_days: int = Field(90, ge=1)
+    default_category: str = "other"
+    severity_keywords: dict[Literal["critical", "high"], list[str]] = {}
+    priority: dict[str, int] = {"critical": 1, "high": 2, "normal": 3}
+
+
+class Category(_Data):
+    key: str
+    fr: str
+    en: str
+    keywords: list[str] = []
+
+
+class Mediator(_Data):
+    key: str
+    name: str
+    email: EmailStr
+    website: str
+    products: list[str] = []
+
+
+class Conduct(_Data):
+    organisation: Organisation
+    acknowledge: Acknowledge = Acknowledge()
+    answer: Answer = Answer()
+    follow_up: FollowUp = FollowUp()
+    escalation: Escalation = Escalation()
+    triage: Triage = Triage()
+    categories: list[Category]
+    mediators: list[Mediator] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _default_category_exists(self) -> Conduct:
+        if self.triage.default_category not in self.category_keys():
+            raise ValueError(
+                f"triage.default_category {self.triage.default_category!r} is not a category"
+            )
+        return self
+
+    def category_keys(self) -> list[str]:
+        return [c.key for c in self.categories]
+
+    def category(self, key: str) -> Category:
+        return next(c for c in self.categories if c.key == key)
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_conduct(default: Path, override: Path | None = None) -> Conduct:
+    """Read the default code of conduct, with the keys of `override` over it."""
+    data = tomllib.loads(default.read_text(encoding="utf-8"))
+    if override is not None:
+        data = _merge(data, tomllib.loads(override.read_text(encoding="utf-8")))
+    return Conduct.model_validate(data)

@@ -1,0 +1,1 @@
+"""E-mail: rendering (Jinja2) apart from sending (aiosmtplib)."""

@@ -1,0 +1,61 @@
+"""Render an e-mail from templates/email/<lang>/<kind>.{txt,html}.j2."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+_MONTHS = {
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "en": "January February March April May June July August September October November December",
+}
+ZONE = ZoneInfo("Europe/Paris")
+
+
+def long_date(value: date | datetime, lang: str) -> str:
+    """A date as people write it: 7 décembre 2026 / 7 December 2026."""
+    if isinstance(value, datetime):
+        value = value.astimezone(ZONE).date()
+    month = _MONTHS[lang].split()[value.month - 1]
+    return f"{value.day} {month} {value.year}"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+class Renderer:
+    """Both forms of each e-mail; autoescaped HTML; an undefined variable is an error."""
+
+    def __init__(self, templates: Path) -> None:
+        self._env = Environment(
+            loader=FileSystemLoader(templates),
+            autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+
+    def render(self, kind: str, lang: str, context: dict[str, Any]) -> Rendered:
+        variables = {**context, "lang": lang}
+        text_template = self._env.get_template(f"email/{lang}/{kind}.txt.j2")
+        ctx = text_template.new_context(variables)
+        subject = "".join(text_template.blocks["subject"](ctx)).strip()
+        text = "".join(text_template.blocks["body"](ctx)).strip() + "\n"
+        html = self._env.get_template(f"email/{lang}/{kind}.html.j2").render(variables)
+        return Rendered(subject=" ".join(subject.split()), text=text, html=html)
+
+
+@lru_cache(maxsize=4)
+def renderer_for(templates: Path) -> Renderer:
+    return Renderer(templates)

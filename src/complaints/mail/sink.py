@@ -1,0 +1,70 @@
+"""A local SMTP server that stores what it receives as .eml files (demo and tests)."""
+
+from __future__ import annotations
+
+import itertools
+import socket
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class _Handler:
+    def __init__(self, folder: Path | None, refuse_first: int) -> None:
+        self.folder = folder
+        self.refuse_first = refuse_first
+        self.messages: list[EmailMessage] = []
+        self._numbers = itertools.count(1)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        if self.refuse_first > 0:
+            self.refuse_first -= 1
+            return "451 4.3.0 Temporary failure, try again later"
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(message, EmailMessage)
+        self.messages.append(message)
+        if self.folder is not None:
+            path = self.folder / f"{next(self._numbers):04d}.eml"
+            path.write_bytes(envelope.content)
+        return "250 OK"
+
+
+class MailSink:
+    """Receives on 127.0.0.1:`port`; keeps messages in memory and, if asked, in `folder`."""
+
+    def __init__(self, folder: Path | None = None, port: int = 0, refuse_first: int = 0) -> None:
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+        self.port = port or free_port()
+        self.handler = _Handler(folder, refuse_first)
+        self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        return self.handler.messages
+
+    def refuse_next(self, count: int) -> None:
+        self.handler.refuse_first = count
+
+    def start(self) -> MailSink:
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        self._controller.stop()
+
+    def __enter__(self) -> MailSink:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,216 @@
+"""The tables: complaints, the people behind them, and the append-only history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from complaints.db import UTCDateTime
+from complaints.lifecycle import State
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+def _enum(kind: type[StrEnum]) -> Enum:
+    return Enum(kind, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
+
+
+class Channel(StrEnum):
+    WEB = "web"
+    EMAIL = "email"
+    PHONE = "phone"
+    LETTER = "letter"
+    IN_PERSON = "in_person"
+
+
+WRITTEN_CHANNELS = frozenset({Channel.WEB, Channel.EMAIL, Channel.LETTER})
+
+
+class ActionKind(StrEnum):
+    CURATIVE = "curative"
+    CORRECTIVE = "corrective"
+    PREVENTIVE = "preventive"
+
+
+class Decision(StrEnum):
+    ACCEPTED = "accepted"
+    PARTIALLY_ACCEPTED = "partially_accepted"
+    REJECTED = "rejected"
+
+
+class Complainant(Base):
+    """The person: kept apart from the complaint's facts."""
+
+    __tablename__ = "complainants"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(2))
+
+
+class Complaint(Base):
+    __tablename__ = "complaints"
+    __table_args__ = (Index("ix_complaints_wake_at", "wake_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    tracking_token: Mapped[str] = mapped_column(String(64), unique=True)
+    complainant_id: Mapped[int] = mapped_column(ForeignKey("complainants.id"))
+    state: Mapped[State] = mapped_column(_enum(State), index=True)
+    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    language: Mapped[str] = mapped_column(String(2))
+    subject: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    desired_outcome: Mapped[str] = mapped_column(Text, default="")
+    product: Mapped[str] = mapped_column(String(80), index=True)
+    region: Mapped[str] = mapped_column(String(80))
+    customer_type: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str | None] = mapped_column(String(40))
+    severity: Mapped[str] = mapped_column(String(16), default="normal")
+    priority: Mapped[int] = mapped_column(default=3)
+    founded: Mapped[bool | None]
+    received_at: Mapped[datetime] = mapped_column(index=True)
+    acknowledged_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    acknowledge_by: Mapped[datetime]
+    answer_by: Mapped[datetime]
+    survey_at: Mapped[datetime | None]
+    feedback_by: Mapped[datetime | None]
+    wake_at: Mapped[datetime | None]
+    escalation_level: Mapped[int] = mapped_column(default=0)
+    reviews_done: Mapped[int] = mapped_column(default=0)
+    mediator_key: Mapped[str | None] = mapped_column(String(40))
+    closure_reason: Mapped[str | None] = mapped_column(String(40))
+    needs_attention: Mapped[bool] = mapped_column(default=False)
+
+    complainant: Mapped[Complainant] = relationship(lazy="joined")
+    events: Mapped[list[Event]] = relationship(order_by="Event.id", back_populates="complaint")
+
+
+class Event(Base):
+    """One intervention: who, when, what, why. Never updated, never deleted."""
+
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    at: Mapped[datetime]
+    actor_kind: Mapped[str] = mapped_column(String(16))  # system, staff, customer, mediator
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[str | None] = mapped_column(String(24))
+    to_state: Mapped[str | None] = mapped_column(String(24))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    customer_visible: Mapped[bool] = mapped_column(default=False)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="events")
+
+
+class Analysis(Base):
+    __tablename__ = "analyses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    at: Mapped[datetime]
+    analyst: Mapped[str] = mapped_column(String(120))
+    automatic: Mapped[bool] = mapped_column(default=False)
+    category: Mapped[str] = mapped_column(String(40))
+    severity: Mapped[str] = mapped_column(String(16))
+    root_cause: Mapped[str] = mapped_column(Text, default="")
+    founded: Mapped[bool | None]
+
+
+class Action(Base):
+    """A curative, corrective or preventive action, with an owner and a due date."""
+
+    __tablename__ = "actions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    kind: Mapped[ActionKind] = mapped_column(_enum(ActionKind))
+    description: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(120))
+    due_on: Mapped[date] = mapped_column(Date)
+    planned_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+
+
+class Response(Base):
+    __tablename__ = "responses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    at: Mapped[datetime]
+    responder: Mapped[str] = mapped_column(String(120))
+    decision: Mapped[Decision] = mapped_column(_enum(Decision))
+    message: Mapped[str] = mapped_column(Text)
+
+
+class Survey(Base):
+    """One satisfaction survey per answer; its token makes the one-click links."""
+
+    __tablename__ = "surveys"
+    __table_args__ = (UniqueConstraint("complaint_id", "round"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    round: Mapped[int]
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    sent_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    satisfied: Mapped[bool | None]
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class Escalation(Base):
+    __tablename__ = "escalations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    at: Mapped[datetime]
+    level: Mapped[str] = mapped_column(String(16))  # manager, mediator
+    reason: Mapped[str] = mapped_column(Text)
+    mediator_key: Mapped[str | None] = mapped_column(String(40))
+    outcome: Mapped[str | None] = mapped_column(Text)
+    outcome_at: Mapped[datetime | None]
+
+
+class RelatedComplaint(Base):
+    """A link found by triage: same product and category within the window."""
+
+    __tablename__ = "related_complaints"
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), primary_key=True)
+    related_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(40))
+
+
+class ReferenceCounter(Base):
+    __tablename__ = "reference_counters"
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class OutboxMessage(Base):
+    """An e-mail written with the change that causes it; sent after the commit."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "status", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    recipient: Mapped[str] = mapped_column(String(254))
+    recipient_name: Mapped[str] = mapped_column(String(120), default="")
+    subject: Mapped[str] = mapped_column(String(200))
+    text_body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending, sent
+    created_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    claimed_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime | None]

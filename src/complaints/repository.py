@@ -1,0 +1,166 @@
+"""Keyword-only queries. Never commits: the service that calls owns the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from complaints.lifecycle import State
+from complaints.models import Complaint, OutboxMessage, ReferenceCounter, RelatedComplaint, Survey
+
+
+class NotFound(LookupError):
+    """No complaint with that reference."""
+
+
+def get(*, session: Session, reference: str, lock: bool = False) -> Complaint:
+    """The complaint `reference`, locked for update when asked."""
+    query = select(Complaint).where(Complaint.reference == reference)
+    if lock:
+        query = query.with_for_update(of=Complaint)
+    complaint = session.scalars(query).one_or_none()
+    if complaint is None:
+        raise NotFound(f"no complaint {reference}")
+    return complaint
+
+
+def find_by_tracking_token(*, session: Session, token: str) -> Complaint | None:
+    return session.scalars(select(Complaint).where(Complaint.tracking_token == token)).one_or_none()
+
+
+def allocate_reference(*, session: Session, year: int) -> str:
+    """The next reference of `year`, e.g. REC-2026-000042, unique even with many writers."""
+    bump = (
+        update(ReferenceCounter)
+        .where(ReferenceCounter.year == year)
+        .values(last=ReferenceCounter.last + 1)
+        .returning(ReferenceCounter.last)
+    )
+    number = session.execute(bump).scalar_one_or_none()
+    if number is None:
+        try:
+            with session.begin_nested():
+                session.add(ReferenceCounter(year=year, last=0))
+        except IntegrityError:
+            pass  # another writer created the year's counter first
+        number = session.execute(bump).scalar_one()
+    return f"REC-{year}-{number:06d}"
+
+
+def due(
+    *, session: Session, states: Collection[State], as_of: datetime, limit: int = 10_000
+) -> list[str]:
+    """References in `states` whose wake-up time has come, oldest first (uses the wake_at index)."""
+    query = (
+        select(Complaint.reference)
+        .where(Complaint.wake_at <= as_of, Complaint.state.in_(list(states)))
+        .order_by(Complaint.wake_at)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def late_acknowledgements(*, session: Session, as_of: datetime) -> list[str]:
+    """Complaints still not acknowledged past the promise, whose manager was not yet alerted."""
+    query = select(Complaint.reference).where(
+        Complaint.state.in_([State.RECEIVED, State.ACKNOWLEDGED]),
+        Complaint.acknowledge_by <= as_of,
+        Complaint.escalation_level == 0,
+    )
+    return list(session.scalars(query))
+
+
+def with_pending_mail(*, session: Session, as_of: datetime, limit: int = 10_000) -> list[str]:
+    """References with an e-mail waiting to be (re)sent (uses the outbox index)."""
+    query = (
+        select(Complaint.reference)
+        .join(OutboxMessage, OutboxMessage.complaint_id == Complaint.id)
+        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= as_of)
+        .distinct()
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def pending_messages(*, session: Session, complaint_ids: Sequence[int]) -> list[OutboxMessage]:
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.complaint_id.in_(complaint_ids), OutboxMessage.status == "pending")
+        .order_by(OutboxMessage.id)
+    )
+    return list(session.scalars(query))
+
+
+def claim_message(*, session: Session, message_id: int, until: datetime, as_of: datetime) -> bool:
+    """Take a pending message for sending; False if another sender holds it."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == "pending",
+            (OutboxMessage.claimed_until.is_(None)) | (OutboxMessage.claimed_until < as_of),
+        )
+        .values(claimed_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def recent_similar(
+    *, session: Session, complaint: Complaint, window: timedelta, limit: int = 20
+) -> list[Complaint]:
+    """Complaints of the same product and category received within `window` before this one."""
+    query = (
+        select(Complaint)
+        .where(
+            Complaint.product == complaint.product,
+            Complaint.category == complaint.category,
+            Complaint.id != complaint.id,
+            Complaint.received_at >= complaint.received_at - window,
+            Complaint.received_at <= complaint.received_at,
+        )
+        .order_by(Complaint.received_at.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def related(*, session: Session, complaint_id: int) -> list[str]:
+    query = (
+        select(Complaint.reference)
+        .join(RelatedComplaint, RelatedComplaint.related_id == Complaint.id)
+        .where(RelatedComplaint.complaint_id == complaint_id)
+        .order_by(Complaint.reference)
+    )
+    return list(session.scalars(query))
+
+
+def current_survey(*, session: Session, complaint: Complaint) -> Survey | None:
+    query = select(Survey).where(
+        Survey.complaint_id == complaint.id, Survey.round == complaint.reviews_done
+    )
+    return session.scalars(query).one_or_none()
+
+
+def search(
+    *,
+    session: Session,
+    states: Collection[State] = (),
+    overdue_at: datetime | None = None,
+    limit: int = 200,
+) -> list[Complaint]:
+    """Complaints by state, optionally only those past their answer date, most urgent first."""
+    query = select(Complaint).order_by(Complaint.answer_by).limit(limit)
+    if states:
+        query = query.where(Complaint.state.in_(list(states)))
+    if overdue_at is not None:
+        query = query.where(
+            Complaint.answer_by < overdue_at,
+            Complaint.answered_at.is_(None),
+            Complaint.state != State.CLOSED,
+        )
+    return list(session.scalars(query))

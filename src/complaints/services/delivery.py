@@ -1,0 +1,122 @@
+"""Send what the outbox holds: claim, send, mark; a failure stays pending, never lost."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from complaints import repository
+from complaints.app import App
+from complaints.clock import at_or_now
+from complaints.mail.sender import HeaderInjection, build_message
+from complaints.models import Complaint, OutboxMessage
+from complaints.services.history import SYSTEM, record
+
+LEASE = timedelta(minutes=5)
+# Attempts after which the complaint is flagged for a person (the task's own retries first).
+FLAG_AFTER = 3
+CUSTOMER_KINDS = {"acknowledgement", "answer", "survey", "review", "mediator_referral"}
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    failed: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.failed
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(minutes=min(2**attempts, 360))
+
+
+def _pending(app: App, references: list[str]) -> list[tuple[int, str]]:
+    with app.db.reader() as session:
+        ids = {
+            complaint.id: complaint.reference
+            for reference in references
+            for complaint in [repository.get(session=session, reference=reference)]
+        }
+        messages = repository.pending_messages(session=session, complaint_ids=list(ids))
+        return [(m.id, ids[m.complaint_id]) for m in messages]
+
+
+def _mark_sent(app: App, message_id: int, at: datetime) -> None:
+    with app.db.transaction() as session:
+        message = session.get_one(OutboxMessage, message_id)
+        message.status, message.sent_at, message.claimed_until = "sent", at, None
+        message.attempts += 1
+        complaint = session.get_one(Complaint, message.complaint_id)
+        record(
+            session,
+            complaint,
+            at=at,
+            actor=SYSTEM,
+            action="email_sent",
+            reason=f"{message.kind} e-mail sent",
+            visible=message.kind in CUSTOMER_KINDS,
+            data={
+                "kind": message.kind,
+                "message_id": message.message_id,
+                "attempts": message.attempts,
+            },
+        )
+        session.flush()
+        still_pending = repository.pending_messages(session=session, complaint_ids=[complaint.id])
+        if complaint.needs_attention and not still_pending:
+            complaint.needs_attention = False
+
+
+def _mark_failed(app: App, message_id: int, at: datetime, error: str, *, permanent: bool) -> None:
+    with app.db.transaction() as session:
+        message = session.get_one(OutboxMessage, message_id)
+        message.attempts += 1
+        message.claimed_until = None
+        message.last_error = error[:1000]
+        message.next_attempt_at = at + _backoff(message.attempts)
+        if permanent:
+            message.status = "rejected"
+        complaint = session.get_one(Complaint, message.complaint_id)
+        if (permanent or message.attempts >= FLAG_AFTER) and not complaint.needs_attention:
+            complaint.needs_attention = True
+            record(
+                session,
+                complaint,
+                at=at,
+                actor=SYSTEM,
+                action="email_delayed",
+                reason=f"{message.kind} e-mail not accepted after {message.attempts} attempts",
+                data={"kind": message.kind, "error": error[:200]},
+            )
+
+
+async def deliver(*, app: App, references: list[str], at: datetime | None = None) -> DeliveryReport:
+    """Send the pending e-mails of these complaints, each marked sent as soon as it is accepted."""
+    at = at_or_now(at)
+    report = DeliveryReport()
+    for message_id, reference in _pending(app, references):
+        with app.db.transaction() as session:
+            claimed = repository.claim_message(
+                session=session,
+                message_id=message_id,
+                until=at_or_now(None) + LEASE,
+                as_of=at_or_now(None),
+            )
+            message = session.get_one(OutboxMessage, message_id)
+        if not claimed:
+            continue
+        try:
+            email = build_message(message, mail_from=app.settings.mail_from)
+            await app.sender.send(email)
+        except HeaderInjection as exc:
+            _mark_failed(app, message_id, at, str(exc), permanent=True)
+            report.failed.append(reference)
+        except Exception as exc:  # any refusal or fault of the mail system: retried later
+            _mark_failed(app, message_id, at, f"{type(exc).__name__}: {exc}", permanent=False)
+            report.failed.append(reference)
+        else:
+            _mark_sent(app, message_id, at)
+            report.sent += 1
+    return report

@@ -1,0 +1,96 @@
+"""The customer's satisfaction: close, review once more, or the mediator."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from complaints import policy, repository
+from complaints.app import App
+from complaints.clock import at_or_now
+from complaints.lifecycle import ANSWERED_STATES, IllegalTransition, Step
+from complaints.mail.compose import to_customer
+from complaints.models import Complaint, Survey
+from complaints.services.errors import AlreadyAnswered
+from complaints.services.escalation import refer_to_mediator
+from complaints.services.history import Actor, move
+
+CUSTOMER = Actor("customer", "complainant")
+
+
+def record_feedback(
+    *,
+    app: App,
+    reference: str,
+    satisfied: bool,
+    comment: str = "",
+    at: datetime | None = None,
+    actor: Actor = CUSTOMER,
+) -> str:
+    """Record the answer to the survey and take the step it leads to; a second answer changes nothing."""
+    at = at_or_now(at)
+    with app.db.transaction() as session:
+        complaint = repository.get(session=session, reference=reference, lock=True)
+        if complaint.state not in ANSWERED_STATES:
+            raise IllegalTransition(
+                f"cannot record feedback on {reference}: it is {complaint.state.value}"
+                " (feedback follows an answer)"
+            )
+        survey = repository.current_survey(session=session, complaint=complaint)
+        if survey is not None and survey.answered_at is not None:
+            raise AlreadyAnswered(f"the feedback on this answer to {reference} is already recorded")
+        if survey is None:
+            survey = Survey(
+                complaint_id=complaint.id,
+                round=complaint.reviews_done,
+                token=secrets.token_urlsafe(24),
+            )
+            session.add(survey)
+        survey.answered_at, survey.satisfied, survey.comment = at, satisfied, comment.strip()[:2000]
+        return _follow(session, app, complaint, satisfied=satisfied, at=at, actor=actor)
+
+
+def _follow(
+    session: Session, app: App, complaint: Complaint, *, satisfied: bool, at: datetime, actor: Actor
+) -> str:
+    data = {"satisfied": satisfied}
+    if satisfied:
+        complaint.closure_reason = "satisfied"
+        move(
+            session,
+            app.conduct,
+            complaint,
+            Step.RECORD_SATISFACTION,
+            at=at,
+            actor=actor,
+            reason="customer satisfied",
+            data=data,
+        )
+    elif policy.review_allowed(app.conduct, reviews_done=complaint.reviews_done):
+        complaint.reviews_done += 1
+        complaint.answer_by = policy.review_due(app.conduct, at)
+        complaint.escalation_level = policy.Level.NONE
+        complaint.survey_at = complaint.feedback_by = None
+        move(
+            session,
+            app.conduct,
+            complaint,
+            Step.REOPEN_FOR_REVIEW,
+            at=at,
+            actor=actor,
+            reason="customer dissatisfied: internal review",
+            data={**data, "review": complaint.reviews_done},
+        )
+        to_customer(session, app, complaint=complaint, kind="review", at=at)
+    else:
+        refer_to_mediator(
+            session,
+            app,
+            complaint,
+            at=at,
+            actor=actor,
+            reason="customer still dissatisfied after the internal review",
+        )
+    return complaint.state.value

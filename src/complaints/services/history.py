@@ -1,0 +1,98 @@
+"""Every intervention is an Event; every state change goes through `move`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from complaints import policy
+from complaints.conduct import Conduct
+from complaints.lifecycle import State, Step, next_state
+from complaints.models import Complaint, Event
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: str  # system, staff, customer, mediator
+    name: str
+
+
+SYSTEM = Actor("system", "complaints")
+
+
+def record(
+    session: Session,
+    complaint: Complaint,
+    *,
+    at: datetime,
+    actor: Actor,
+    action: str,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    visible: bool = False,
+    from_state: State | None = None,
+    to_state: State | None = None,
+) -> Event:
+    """Append one Event to the complaint's history."""
+    event = Event(
+        complaint_id=complaint.id,
+        at=at,
+        actor_kind=actor.kind,
+        actor=actor.name,
+        action=action,
+        from_state=from_state.value if from_state else None,
+        to_state=to_state.value if to_state else None,
+        reason=reason,
+        data=data or {},
+        customer_visible=visible,
+    )
+    session.add(event)
+    return event
+
+
+def refresh_wake(conduct: Conduct, complaint: Complaint) -> None:
+    """Recompute when the system must next look at the complaint."""
+    complaint.wake_at = policy.next_wake(
+        conduct,
+        state=complaint.state,
+        received_at=complaint.received_at,
+        answer_by=complaint.answer_by,
+        escalation_level=complaint.escalation_level,
+        survey_at=complaint.survey_at,
+        feedback_by=complaint.feedback_by,
+    )
+
+
+def move(
+    session: Session,
+    conduct: Conduct,
+    complaint: Complaint,
+    step: Step,
+    *,
+    at: datetime,
+    actor: Actor,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    visible: bool = True,
+) -> Event:
+    """Take `step` (or raise IllegalTransition, changing nothing) and record it."""
+    before = complaint.state
+    complaint.state = next_state(before, step, reference=complaint.reference)
+    if complaint.state == State.CLOSED:
+        complaint.closed_at = at
+    refresh_wake(conduct, complaint)
+    return record(
+        session,
+        complaint,
+        at=at,
+        actor=actor,
+        action=step.value,
+        reason=reason,
+        data=data,
+        visible=visible,
+        from_state=before,
+        to_state=complaint.state,
+    )

@@ -1,0 +1,79 @@
+"""Receive a complaint: store it, its first Event and its deadlines, in one transaction."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from complaints import policy, repository
+from complaints.app import App
+from complaints.clock import at_or_now
+from complaints.intake import Intake
+from complaints.lifecycle import State
+from complaints.models import Complainant, Complaint
+from complaints.services.history import Actor, record, refresh_wake
+
+
+@dataclass(frozen=True)
+class Receipt:
+    reference: str
+    state: str
+    acknowledge_by: datetime
+    answer_by: datetime
+    tracking_token: str
+
+
+def receive(*, app: App, intake: Intake, at: datetime | None = None) -> Receipt:
+    """Record a new complaint; the lifecycle flow acknowledges it."""
+    at = at_or_now(at)
+    deadlines = policy.intake_deadlines(
+        app.conduct, channel=intake.channel.value, severity="normal", received_at=at
+    )
+    with app.db.transaction() as session:
+        person = Complainant(
+            name=intake.name, email=str(intake.email), phone=intake.phone, language=intake.language
+        )
+        complaint = Complaint(
+            reference=repository.allocate_reference(session=session, year=at.year),
+            tracking_token=secrets.token_urlsafe(24),
+            complainant=person,
+            state=State.RECEIVED,
+            channel=intake.channel,
+            language=intake.language,
+            subject=intake.subject,
+            description=intake.description,
+            desired_outcome=intake.desired_outcome,
+            product=intake.product,
+            region=intake.region,
+            customer_type=intake.customer_type,
+            received_at=at,
+            acknowledge_by=deadlines.acknowledge_by,
+            answer_by=deadlines.answer_by,
+            escalation_level=0,
+            reviews_done=0,
+            severity="normal",
+            priority=3,
+            needs_attention=False,
+        )
+        refresh_wake(app.conduct, complaint)
+        session.add(complaint)
+        session.flush()
+        record(
+            session,
+            complaint,
+            at=at,
+            actor=Actor("customer", "complainant"),
+            action="received",
+            reason=f"complaint received by {intake.channel.value}",
+            data={"channel": intake.channel.value, "answer_by": deadlines.answer_by.isoformat()},
+            visible=True,
+            to_state=State.RECEIVED,
+        )
+        return Receipt(
+            reference=complaint.reference,
+            state=complaint.state.value,
+            acknowledge_by=complaint.acknowledge_by,
+            answer_by=complaint.answer_by,
+            tracking_token=complaint.tracking_token,
+        )

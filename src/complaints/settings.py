@@ -1,0 +1,74 @@
+"""One validated settings object: COMPLAINTS_* environment variables over config/."""
+
+from __future__ import annotations
+
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+from pydantic import EmailStr, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from complaints.conduct import Conduct, load_conduct
+
+
+def _find_home() -> Path:
+    """The project folder: holds config/, templates/, flows/ and var/."""
+    source_root = Path(__file__).resolve().parents[2]
+    if (source_root / "config" / "conduct.toml").is_file():
+        return source_root
+    return Path.cwd()
+
+
+class Settings(BaseSettings):
+    """Everything configurable about one installation."""
+
+    model_config = SettingsConfigDict(env_prefix="COMPLAINTS_", env_file=".env", extra="ignore")
+
+    home: Path = _find_home()
+    database_url: str = ""
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = 10.0
+    mail_from: str = "Service réclamations <reclamations@exemple-services.fr>"
+    public_base_url: str = "http://127.0.0.1:8000"
+    config: Path | None = None
+    staff_name: str = ""
+    # Orchestration: below `batch_threshold` complaints each step gets a task run of its
+    # own; above, task runs take `batch_size` complaints each (Prefect costs ~12 ms a run).
+    batch_threshold: int = 10
+    batch_size: int = 50
+    delivery_retry_delays: list[float] = [2.0, 10.0, 60.0]
+    poll_seconds: float = 0.5
+    sweep_seconds: float = 60.0
+
+    @field_validator("mail_from", "public_base_url")
+    @classmethod
+    def _no_line_breaks(cls, value: str) -> str:
+        if "\r" in value or "\n" in value:
+            raise ValueError("must not contain a line break")
+        return value.rstrip("/")
+
+    @property
+    def var(self) -> Path:
+        return self.home / "var"
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.var / 'complaints.db'}"
+
+    @cached_property
+    def conduct(self) -> Conduct:
+        return load_conduct(self.home / "config" / "conduct.toml", self.config)
+
+    @property
+    def manager_email(self) -> EmailStr:
+        return self.conduct.organisation.manager_email
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process, read once."""
+    return Settings()
