@@ -100,29 +100,33 @@ def start_analysis(session: Session, app: App, complaint: Complaint, at: datetim
     return "in_analysis"
 
 
-def enforce_deadline(session: Session, app: App, complaint: Complaint, at: datetime) -> str:
-    """An answer overdue: alert the manager once; still overdue past the grace: the mediator."""
-    if complaint.state in (State.RECEIVED, State.ACKNOWLEDGED):
-        if at >= complaint.acknowledge_by and complaint.escalation_level == policy.Level.NONE:
-            alert_manager(session, app, complaint, at=at, reason="acknowledgement overdue")
-            return "manager_alerted"
+def alert_overdue(session: Session, app: App, complaint: Complaint, at: datetime) -> str:
+    """A promise missed (acknowledgement or answer): the manager is alerted, once."""
+    if complaint.escalation_level != policy.Level.NONE:
         return "skipped"
-    if (
-        complaint.state not in HANDLING_STATES
-        or complaint.wake_at is None
-        or complaint.wake_at > at
-    ):
-        return "skipped"
-    if complaint.escalation_level == policy.Level.NONE:
+    if complaint.state in (State.RECEIVED, State.ACKNOWLEDGED) and at >= complaint.acknowledge_by:
+        alert_manager(session, app, complaint, at=at, reason="acknowledgement overdue")
+        return "manager_alerted"
+    if complaint.state in HANDLING_STATES and at >= complaint.answer_by:
         alert_manager(session, app, complaint, at=at, reason="answer overdue")
         return "manager_alerted"
+    return "skipped"
+
+
+def refer_overdue(session: Session, app: App, complaint: Complaint, at: datetime) -> str:
+    """Still no answer past the grace after the alert: the mediator gets the case."""
+    if complaint.state not in HANDLING_STATES or complaint.escalation_level != policy.Level.MANAGER:
+        return "skipped"
+    if at < policy.mediator_referral_due(app.conduct, complaint.answer_by):
+        return "skipped"
+    grace = app.conduct.escalation.grace_days
     refer_to_mediator(
         session,
         app,
         complaint,
         at=at,
         actor=Actor("system", "deadline sweep"),
-        reason=f"no answer {app.conduct.escalation.grace_days} days after the promised date",
+        reason=f"no answer {grace} days after the promised date",
     )
     return "referred_to_mediator"
 

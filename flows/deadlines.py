@@ -1,0 +1,27 @@
+"""The deadline sweep: a promise missed alerts the manager once, then goes to the mediator."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from prefect import flow
+
+from complaints.clock import at_or_now
+from flows.escalation import escalate_to_mediator
+from tasks.groups import for_each, raise_if_failed
+from tasks.mail import send_emails
+from tasks.queries import find_overdue
+from tasks.steps import alert_manager
+
+
+@flow(name="enforce-deadlines")
+async def enforce_deadlines(as_of: datetime | None = None) -> dict[str, int]:
+    """Alert the manager about each promise missed; refer to the mediator what stayed overdue."""
+    as_of = at_or_now(as_of)
+    due = await find_overdue(as_of)
+    alerted = await for_each(alert_manager, due["alert"], as_of)
+    sent = await for_each(send_emails(), due["alert"], as_of)
+    if due["refer"]:
+        await escalate_to_mediator(due["refer"], as_of)
+    raise_if_failed(alerted, sent)
+    return {"alerted": len(due["alert"]), "referred": len(due["refer"])}

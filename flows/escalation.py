@@ -1,0 +1,30 @@
+"""Escalation to the mediator (ISO 10003) when internal handling has failed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from prefect import flow
+from prefect.runtime import flow_run
+
+from complaints.batching import label
+from complaints.clock import at_or_now
+from tasks.groups import for_each, raise_if_failed
+from tasks.mail import send_emails
+from tasks.steps import refer_to_mediator
+
+
+def _name() -> str:
+    return f"escalate {label(flow_run.parameters.get('references') or [])}"
+
+
+@flow(name="escalate-to-mediator", flow_run_name=_name)
+async def escalate_to_mediator(
+    references: list[str], as_of: datetime | None = None
+) -> dict[str, str]:
+    """Send each case to its mediator, tell the customer, and deliver both e-mails."""
+    as_of = at_or_now(as_of)
+    referred = await for_each(refer_to_mediator, references, as_of)
+    sent = await for_each(send_emails(), references, as_of)
+    raise_if_failed(referred, sent)
+    return referred

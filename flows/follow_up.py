@@ -1,0 +1,25 @@
+"""The follow-up sweep: the satisfaction survey, then closure when it goes unanswered."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from prefect import flow
+
+from complaints.clock import at_or_now
+from tasks.groups import for_each, raise_if_failed
+from tasks.mail import send_emails
+from tasks.queries import find_follow_ups
+from tasks.steps import close_without_feedback, send_survey
+
+
+@flow(name="follow-up")
+async def follow_up(as_of: datetime | None = None) -> dict[str, int]:
+    """Send the surveys that are due; close as "no feedback" those left unanswered."""
+    as_of = at_or_now(as_of)
+    due = await find_follow_ups(as_of)
+    surveyed = await for_each(send_survey, due["survey"], as_of)
+    closed = await for_each(close_without_feedback, due["close"], as_of)
+    sent = await for_each(send_emails(), due["survey"], as_of)
+    raise_if_failed(surveyed, closed, sent)
+    return {"surveys": len(due["survey"]), "closed": len(due["close"])}

@@ -1,0 +1,35 @@
+"""A complaint's first hours: acknowledge at once, analyse first, send what it is owed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from prefect import flow
+from prefect.runtime import flow_run
+
+from complaints.batching import label
+from complaints.clock import at_or_now
+from tasks.groups import for_each, raise_if_failed
+from tasks.mail import send_emails
+from tasks.queries import find_new
+from tasks.steps import acknowledge, start_analysis
+
+
+def _name() -> str:
+    references = flow_run.parameters.get("references")
+    return f"handle {label(references)}" if references else "handle waiting complaints"
+
+
+@flow(name="handle-complaints", flow_run_name=_name)
+async def handle_complaints(
+    references: list[str] | None = None, as_of: datetime | None = None
+) -> dict[str, str]:
+    """Move each complaint given (or every one waiting) as far as the automatic steps go."""
+    as_of = at_or_now(as_of)
+    if references is None:
+        references = await find_new(as_of)
+    acknowledged = await for_each(acknowledge, references, as_of)
+    analysed = await for_each(start_analysis, references, as_of)
+    sent = await for_each(send_emails(), references, as_of)
+    raise_if_failed(acknowledged, analysed, sent)
+    return {ref: f"{acknowledged[ref]}, {analysed[ref]}" for ref in acknowledged}

@@ -1,0 +1,22 @@
+"""Everything that is due, once: what `complaints run-due` and the schedules run."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from prefect import flow
+
+from complaints.clock import at_or_now
+from flows.deadlines import enforce_deadlines
+from flows.follow_up import follow_up
+from flows.lifecycle import handle_complaints
+
+
+@flow(name="run-due")
+async def run_due(as_of: datetime | None = None) -> dict[str, object]:
+    """New complaints first, then the deadlines, then the follow-ups, as of one moment."""
+    as_of = at_or_now(as_of)
+    handled = await handle_complaints(None, as_of)
+    deadlines = await enforce_deadlines(as_of)
+    follow_ups = await follow_up(as_of)
+    return {"handled": len(handled), **deadlines, **follow_ups}

@@ -1,0 +1,8 @@
+"""The `complaints` command line (Typer)."""
+
+from __future__ import annotations
+
+from complaints.cli import ops, records, staff  # noqa: F401  (registers the commands)
+from complaints.cli.base import app, main
+
+__all__ = ["app", "main"]

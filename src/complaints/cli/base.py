@@ -1,0 +1,89 @@
+"""The Typer app, its error handling (one clear line, non-zero exit) and output helpers."""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, ParamSpec, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from complaints.app import App, get_app
+from complaints.clock import aware
+
+app = typer.Typer(
+    name="complaints",
+    help="Handle customer complaints the way ISO 10002 describes, and prove it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+console = Console()
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class CliError(Exception):
+    """Shown as one line; the command exits with status 1."""
+
+
+def _validation_line(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item["loc"]) or "input"
+        parts.append(f"{where}: {item['msg']}")
+    return "invalid input: " + "; ".join(parts)
+
+
+def refusing(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn a refusal (bad input, illegal step, unknown reference) into one line and exit 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from complaints.services.errors import REFUSALS
+
+        try:
+            return command(*args, **kwargs)
+        except ValidationError as error:
+            message = _validation_line(error)
+        except (*REFUSALS, CliError) as error:
+            message = str(error)
+        typer.echo(f"error: {message}", err=True)
+        raise typer.Exit(1)
+
+    return wrapper
+
+
+def the_app() -> App:
+    return get_app()
+
+
+def staff_name(given: str | None) -> str:
+    """Who acts: --by, else COMPLAINTS_STAFF_NAME, else the login name."""
+    return given or os.environ.get("COMPLAINTS_STAFF_NAME") or getpass.getuser()
+
+
+def parse_time(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return aware(datetime.fromisoformat(value))
+    except ValueError:
+        raise CliError(f"not an ISO date-time: {value!r} (e.g. 2026-12-01T09:00)") from None
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,261 @@
+"""Run the six samples through every path, days passing by `as_of`, on the real flows."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from complaints import app as wiring
+from complaints import orchestration, prefect_env
+from complaints.clock import now
+from complaints.demo.scenarios import EXPECTED, SAMPLES
+from complaints.mail.sink import MailSink
+from complaints.models import ActionKind, Decision
+from complaints.prefect_server import PrefectServer, drain_client
+from complaints.services import feedback, handling, intake, views
+
+console = Console(width=None if Console().is_terminal else 150)
+STAFF, MANAGER = "Camille Roux (service clients)", "Luc Moreau (responsable qualité)"
+
+
+class Script:
+    """The staff and customers of the demo, acting on day N after the first complaint."""
+
+    def __init__(self, start: datetime) -> None:
+        self.start = start
+        self.refs: dict[str, str] = {}
+
+    def day(self, n: float) -> datetime:
+        return self.start + timedelta(days=n)
+
+    def due(self, n: float) -> date:
+        return (self.start + timedelta(days=n)).date()
+
+    async def sweep(self, n: float) -> None:
+        result = await orchestration.run_due(self.day(n))
+        console.print(f"[dim]day {n:>4}: run-due → {result}[/]")
+
+    def analyse(self, key: str, n: float, cause: str, category: str, founded: bool = True) -> None:
+        handling.record_analysis(
+            app=wiring.get_app(),
+            reference=self.refs[key],
+            by=STAFF,
+            root_cause=cause,
+            category=category,
+            founded=founded,
+            at=self.day(n),
+        )
+
+    def act(self, key: str, n: float, kind: ActionKind, what: str, owner: str, within: int) -> None:
+        handling.plan_action(
+            app=wiring.get_app(),
+            reference=self.refs[key],
+            by=STAFF,
+            kind=kind,
+            description=what,
+            owner=owner,
+            due_on=self.due(n + within),
+            at=self.day(n),
+        )
+
+    def answer(self, key: str, n: float, decision: Decision, message: str) -> None:
+        handling.respond(
+            app=wiring.get_app(),
+            reference=self.refs[key],
+            by=STAFF,
+            decision=decision,
+            message=message,
+            at=self.day(n),
+        )
+
+    def feedback(self, key: str, n: float, satisfied: bool, comment: str = "") -> None:
+        feedback.record_feedback(
+            app=wiring.get_app(),
+            reference=self.refs[key],
+            satisfied=satisfied,
+            comment=comment,
+            at=self.day(n),
+        )
+
+    def mediation_closed(self, key: str, n: float, outcome: str) -> None:
+        reference = self.refs[key]
+        handling.record_mediation_outcome(
+            app=wiring.get_app(), reference=reference, by=MANAGER, outcome=outcome, at=self.day(n)
+        )
+        handling.close(
+            app=wiring.get_app(),
+            reference=reference,
+            by=MANAGER,
+            reason="mediation concluded",
+            at=self.day(n),
+        )
+
+
+async def play(script: Script) -> None:
+    """The story: every path of the lifecycle over 32 days."""
+    s, A = script, ActionKind
+    for key, sample in SAMPLES.items():
+        s.refs[key] = intake.receive(app=wiring.get_app(), intake=sample, at=s.day(0)).reference
+    await s.sweep(0.01)  # acknowledged at once, first analysis
+    s.analyse("satisfied", 1, "Colis égaré par le transporteur (erreur de tri).", "delivery")
+    s.act(
+        "satisfied",
+        1,
+        A.CURATIVE,
+        "Envoi d'une nouvelle box en express et un mois offert",
+        "Logistique",
+        2,
+    )
+    s.act("satisfied", 1, A.CORRECTIVE, "Signalement du dépôt de tri au transporteur", "Achats", 14)
+    s.answer(
+        "satisfied",
+        2,
+        Decision.ACCEPTED,
+        "Une nouvelle box vous est envoyée en express ; le mois de décembre vous est offert.",
+    )
+    s.analyse(
+        "no_feedback",
+        1,
+        "Frais d'itinérance dus à un réseau frontalier : facturation conforme.",
+        "billing",
+        founded=False,
+    )
+    s.answer(
+        "no_feedback",
+        3,
+        Decision.REJECTED,
+        "Votre téléphone s'est connecté à un réseau espagnol "
+        "près de la frontière ; ces frais sont conformes à votre contrat.",
+    )
+    s.analyse("english", 0.2, "Thermostat fault in batch 2026-03 of model HX-200.", "safety")
+    s.act(
+        "english",
+        0.2,
+        A.CURATIVE,
+        "Full refund and a replacement of another model",
+        "After-sales",
+        2,
+    )
+    s.act("english", 0.2, A.CORRECTIVE, "Batch 2026-03 withdrawn from sale", "Quality", 5)
+    s.act("english", 0.2, A.PREVENTIVE, "Thermal test added to incoming inspection", "Quality", 30)
+    s.answer(
+        "english",
+        1,
+        Decision.ACCEPTED,
+        "We are very sorry. You will be refunded in full and the "
+        "faulty batch has been withdrawn from sale.",
+    )
+    for key, first in (("review", "Pièce défectueuse"), ("mediation", "Résiliation reçue")):
+        s.analyse(key, 2, first, "product_quality" if key == "review" else "billing")
+        s.act(key, 2, A.CURATIVE, "Proposition initiale au client", "Service clients", 5)
+        s.answer(key, 4, Decision.PARTIALLY_ACCEPTED, "Nous proposons un avoir de 30 euros.")
+    await s.sweep(11)  # surveys for the answers of days 1-4
+    s.feedback("satisfied", 11, True, "Box reçue, merci.")
+    s.feedback("english", 11, True)
+    s.feedback("review", 11, False, "Je veux une réparation, pas un avoir.")
+    s.feedback("mediation", 11, False, "Je veux être remboursé.")
+    for key in ("review", "mediation"):
+        s.analyse(
+            key,
+            12,
+            "Réexamen : le défaut est couvert par la garantie."
+            if key == "review"
+            else "Réexamen : résiliation enregistrée avec retard.",
+            "product_quality" if key == "review" else "billing",
+        )
+        s.answer(
+            key,
+            13,
+            Decision.ACCEPTED if key == "review" else Decision.PARTIALLY_ACCEPTED,
+            "Réparation sous garantie le 20."
+            if key == "review"
+            else "Remboursement d'un mois sur trois.",
+        )
+    await s.sweep(16)  # "overdue" passed its 15-day promise: the manager is alerted
+    await s.sweep(21)  # surveys of the reviewed answers; "overdue" past the grace: the mediator
+    s.feedback("review", 21, True)
+    s.feedback("mediation", 21, False, "Toujours pas remboursé des trois mois.")
+    await s.sweep(22)  # deliver the mediator e-mails
+    await s.sweep(25)  # "no_feedback": survey unanswered for 14 days, closed
+    s.mediation_closed(
+        "mediation", 30, "Remboursement intégral des trois mois accepté par l'assureur."
+    )
+    s.mediation_closed("overdue", 31, "Indemnisation forfaitaire de 50 euros.")
+    await s.sweep(31.01)
+
+
+def report(script: Script, mail_folder: Path) -> bool:
+    """Print each complaint's state, deadlines and e-mails; True if every path ended as expected."""
+    table = Table(
+        "path",
+        "reference",
+        "channel",
+        "lang",
+        "state",
+        "ended",
+        "answer by",
+        "answered",
+        "e-mails sent",
+    )
+    ok = True
+    for key, reference in script.refs.items():
+        data = views.show(app=wiring.get_app(), reference=reference)
+        expected = EXPECTED[key]
+        good = (data["state"], data["closure_reason"]) == expected
+        ok &= good
+        kinds = [m["kind"] for m in data["emails"] if m["status"] == "sent"]
+        table.add_row(
+            key,
+            reference,
+            data["channel"],
+            data["complainant"]["language"],
+            data["state"] if good else f"[red]{data['state']}[/]",
+            data["closure_reason"] or "",
+            (data["answer_by"] or "")[:10],
+            (data["answered_at"] or "")[:10],
+            ", ".join(kinds),
+        )
+    console.print(table)
+    files = sorted(mail_folder.glob("*.eml"))
+    console.print(
+        f"\n{len(files)} e-mails received by the local SMTP server, stored in {mail_folder}/"
+    )
+    console.print("History of one complaint:  complaints show " + script.refs["mediation"])
+    console.print(
+        "Flow runs in the Prefect UI:  make ui  then open http://127.0.0.1:4200/runs"
+        " (task runs are named and tagged by reference)"
+    )
+    return ok
+
+
+def run_demo() -> None:
+    settings = wiring.get_app().settings
+    folder = settings.var / "mail" / f"demo-{now():%Y%m%dT%H%M%S}"
+    sink = MailSink(folder).start()
+    os.environ.update(
+        COMPLAINTS_SMTP_HOST="127.0.0.1",
+        COMPLAINTS_SMTP_PORT=str(sink.port),
+        COMPLAINTS_SMTP_STARTTLS="false",
+    )
+    wiring.reset()
+    prefect_env.configure(settings.var)
+    started = time.monotonic()
+    server = PrefectServer(settings.var).start()
+    console.print(f"[dim]Prefect server ready in {time.monotonic() - started:.1f} s[/]")
+    try:
+        script = Script(start=now() - timedelta(days=32))
+        asyncio.run(play(script))
+        drain_client()
+        ok = report(script, folder)
+    finally:
+        server.stop()
+        sink.stop()
+    console.print(f"[dim]demo done in {time.monotonic() - started:.1f} s[/]")
+    if not ok:
+        raise SystemExit("demo: a path did not end as expected (in red above)")

@@ -1,0 +1,74 @@
+"""The long-running mode: new complaints acknowledged within a second, sweeps on schedule."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from datetime import timedelta
+
+from complaints import orchestration
+from complaints.app import get_app
+from complaints.clock import now
+from complaints.services.selection import new_or_pending_mail
+
+log = logging.getLogger("complaints.dispatcher")
+
+
+class Dispatcher:
+    """Polls the indexed "what is new" query and runs the lifecycle flow on what it finds.
+
+    A flow run starts in-process (no subprocess, no worker poll), so a new complaint is
+    acknowledged well within a second; up to `concurrency` runs at once, so a slow SMTP
+    server retrying never holds back the next acknowledgement."""
+
+    def __init__(self, poll_seconds: float, concurrency: int = 2) -> None:
+        self.poll_seconds = poll_seconds
+        self._slots = asyncio.Semaphore(concurrency)
+        self._in_flight: set[str] = set()
+        self._wake = asyncio.Event()
+        self._runs: set[asyncio.Task[None]] = set()
+
+    def nudge(self) -> None:
+        """Look now rather than at the next poll (an intake in this process calls it)."""
+        self._wake.set()
+
+    async def _handle(self, references: list[str]) -> None:
+        try:
+            await orchestration.handle(references)
+        except Exception as error:  # the flow run shows the failure; the work stays due
+            log.warning("lifecycle flow failed for %d complaint(s): %s", len(references), error)
+        finally:
+            self._in_flight.difference_update(references)
+            self._slots.release()
+
+    async def run_forever(self) -> None:
+        app = get_app()
+        while True:
+            references = [
+                r for r in new_or_pending_mail(app=app, as_of=now()) if r not in self._in_flight
+            ]
+            if references:
+                await self._slots.acquire()
+                self._in_flight.update(references)
+                run = asyncio.create_task(self._handle(references))
+                self._runs.add(run)
+                run.add_done_callback(self._runs.discard)
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
+            except TimeoutError:
+                pass
+
+
+async def serve(sweep_seconds: float, poll_seconds: float) -> None:
+    """Serve the sweeps as scheduled deployments and run the dispatcher beside them."""
+    from prefect.runner import Runner
+
+    os.chdir(get_app().settings.home)  # deployments record entrypoints relative to here
+    runner = Runner(name="complaints", pause_on_shutdown=False, limit=4)
+    interval = timedelta(seconds=sweep_seconds)
+    for name in ("deadlines", "follow_up"):
+        flow = orchestration.load(name)
+        await runner.aadd_flow(flow, name=f"{flow.name}-schedule", interval=interval)
+    await asyncio.gather(runner.start(), Dispatcher(poll_seconds).run_forever())

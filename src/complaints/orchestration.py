@@ -1,0 +1,43 @@
+"""Load the flows the way Prefect does, by entrypoint from the project folder, and run them."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from typing import Any
+
+from complaints import prefect_env
+from complaints.settings import get_settings
+
+ENTRYPOINTS = {
+    "handle": "flows/lifecycle.py:handle_complaints",
+    "deadlines": "flows/deadlines.py:enforce_deadlines",
+    "follow_up": "flows/follow_up.py:follow_up",
+    "escalate": "flows/escalation.py:escalate_to_mediator",
+    "run_due": "flows/sweep.py:run_due",
+}
+
+
+def load(name: str) -> Any:
+    """The flow `name` (a key of ENTRYPOINTS), loaded from the project folder."""
+    home = get_settings().home
+    prefect_env.configure(get_settings().var)
+    if str(home) not in sys.path:
+        sys.path.insert(0, str(home))
+    from prefect.flows import load_flow_from_entrypoint
+
+    return load_flow_from_entrypoint(str(home / ENTRYPOINTS[name]))
+
+
+async def run_due(as_of: datetime | None = None) -> dict[str, Any]:
+    """Run every sweep once, as of `as_of`."""
+    result: dict[str, Any] = await load("run_due")(as_of)
+    return result
+
+
+async def handle(
+    references: list[str] | None = None, as_of: datetime | None = None
+) -> dict[str, str]:
+    """Run the lifecycle flow on these complaints (or on every one waiting)."""
+    result: dict[str, str] = await load("handle")(references, as_of)
+    return result

@@ -1,0 +1,84 @@
+"""Start, find and stop a standalone Prefect server for this project (serve, demo, ui)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+LOCAL_API = "http://127.0.0.1:4200/api"
+
+
+def healthy(api_url: str, timeout: float = 1.0) -> bool:
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=timeout) as answer:  # noqa: S310
+            return bool(answer.status == 200)
+    except OSError:
+        return False
+
+
+class PrefectServer:
+    """`prefect server start` as a child process, stopped with us (unless one already runs)."""
+
+    def __init__(self, var: Path, port: int = 4200) -> None:
+        self.var, self.port = var, port
+        self.api_url = f"http://127.0.0.1:{port}/api"
+        self.ui_url = f"http://127.0.0.1:{port}"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 120.0) -> PrefectServer:
+        if not healthy(self.api_url):
+            self.var.mkdir(parents=True, exist_ok=True)
+            log = (self.var / "prefect-server.log").open("ab")
+            self._process = subprocess.Popen(  # noqa: S603
+                [
+                    sys.executable,
+                    "-m",
+                    "prefect",
+                    "server",
+                    "start",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=os.environ.copy(),
+            )
+            deadline = time.monotonic() + timeout
+            while not healthy(self.api_url):
+                if self._process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"Prefect server did not start; see {self.var / 'prefect-server.log'}"
+                    )
+                time.sleep(0.3)
+        os.environ["PREFECT_API_URL"] = self.api_url
+        return self
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+        self._process = None
+
+
+def use_local_server_if_running() -> None:
+    """Point Prefect at the project's running server, if any, rather than a temporary one."""
+    if "PREFECT_API_URL" not in os.environ and healthy(LOCAL_API, timeout=0.3):
+        os.environ["PREFECT_API_URL"] = LOCAL_API
+
+
+def drain_client(timeout: float = 15.0) -> None:
+    """Send Prefect's buffered logs and events now, while the server still listens."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        worker.drain_all(timeout=timeout)

@@ -1,0 +1,47 @@
+"""What the sweeps select: only what is due, through indexed queries; references only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from complaints import policy, repository
+from complaints.app import App
+from complaints.lifecycle import HANDLING_STATES, State
+from complaints.models import Complaint
+
+NEW = (State.RECEIVED, State.ACKNOWLEDGED)
+
+
+def new_or_pending_mail(*, app: App, as_of: datetime, limit: int = 5_000) -> list[str]:
+    """New complaints to acknowledge or analyse first, then those with e-mail waiting."""
+    with app.db.reader() as session:
+        new = repository.due(session=session, states=NEW, as_of=as_of, limit=limit)
+        mail = repository.with_pending_mail(session=session, as_of=as_of, limit=limit)
+    return list(dict.fromkeys(new + mail))
+
+
+def overdue(*, app: App, as_of: datetime, limit: int = 5_000) -> dict[str, list[str]]:
+    """`alert`: promise missed, manager not yet told; `refer`: past the grace after the alert."""
+    with app.db.reader() as session:
+        late_ack = repository.late_acknowledgements(session=session, as_of=as_of)
+        rows = session.execute(
+            select(Complaint.reference, Complaint.escalation_level)
+            .where(Complaint.wake_at <= as_of, Complaint.state.in_(list(HANDLING_STATES)))
+            .order_by(Complaint.wake_at)
+            .limit(limit)
+        ).all()
+    alert = late_ack + [ref for ref, level in rows if level == policy.Level.NONE]
+    refer = [ref for ref, level in rows if level == policy.Level.MANAGER]
+    return {"alert": alert, "refer": refer}
+
+
+def follow_ups(*, app: App, as_of: datetime, limit: int = 5_000) -> dict[str, list[str]]:
+    """`survey`: answered and the survey is due; `close`: the survey went unanswered too long."""
+    with app.db.reader() as session:
+        survey = repository.due(session=session, states=[State.ANSWERED], as_of=as_of, limit=limit)
+        close = repository.due(
+            session=session, states=[State.AWAITING_FEEDBACK], as_of=as_of, limit=limit
+        )
+    return {"survey": survey, "close": close}

@@ -1,0 +1,1 @@
+"""Prefect tasks: thin wrappers around complaints' services, named and tagged by reference."""

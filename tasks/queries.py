@@ -1,0 +1,28 @@
+"""What is due: indexed queries that return references only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from prefect import task
+
+from complaints.app import get_app
+from complaints.services import selection
+
+
+@task(name="find new complaints")
+async def find_new(as_of: datetime) -> list[str]:
+    """Complaints waiting for acknowledgement or first analysis, and those with e-mail pending."""
+    return selection.new_or_pending_mail(app=get_app(), as_of=as_of)
+
+
+@task(name="find overdue")
+async def find_overdue(as_of: datetime) -> dict[str, list[str]]:
+    """Promises missed: `alert` (manager not yet told) and `refer` (past the grace)."""
+    return selection.overdue(app=get_app(), as_of=as_of)
+
+
+@task(name="find follow-ups")
+async def find_follow_ups(as_of: datetime) -> dict[str, list[str]]:
+    """`survey` (answered long enough ago) and `close` (survey unanswered too long)."""
+    return selection.follow_ups(app=get_app(), as_of=as_of)
