@@ -29,6 +29,11 @@ def test_receive_numbers_per_year_and_sets_the_promise(fake_app: App) -> None:
     assert len(first.tracking_token) >= 32  # 192 bits, URL-safe
 
 
+def test_phone_and_desired_outcome_are_optional(fake_app: App) -> None:
+    receipt = service.receive(app=fake_app, intake=intake(phone=None, desired_outcome=""), at=AT)
+    assert show(app=fake_app, reference=receipt.reference)["complainant"]["phone"] is None
+
+
 def test_receive_records_the_first_event(fake_app: App) -> None:
     receipt = service.receive(app=fake_app, intake=intake(), at=AT)
     history = show(app=fake_app, reference=receipt.reference)["history"]

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from complaints.conduct import Conduct
 from complaints.db import Database
-from complaints.mail.render import Renderer, renderer_for
-from complaints.mail.sender import EmailSender, SmtpSender
 from complaints.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from complaints.mail.render import Renderer
+    from complaints.mail.sender import EmailSender
 
 
 @dataclass
 class App:
     settings: Settings
     db: Database
-    sender: EmailSender = field(repr=False)
+    # Built on first use: commands that only record or read never load the mail stack.
+    _sender: EmailSender | None = field(default=None, repr=False)
 
     @property
     def conduct(self) -> Conduct:
@@ -24,14 +28,24 @@ class App:
 
     @property
     def renderer(self) -> Renderer:
+        from complaints.mail.render import renderer_for
+
         return renderer_for(self.settings.home / "templates")
+
+    @property
+    def sender(self) -> EmailSender:
+        if self._sender is None:
+            from complaints.mail.sender import SmtpSender
+
+            self._sender = SmtpSender(self.settings)
+        return self._sender
 
 
 def build_app(settings: Settings, sender: EmailSender | None = None) -> App:
     """Wire an App from `settings`, with the schema brought up to date."""
     db = Database(settings.database)
     db.ensure_schema()
-    return App(settings=settings, db=db, sender=sender or SmtpSender(settings))
+    return App(settings=settings, db=db, _sender=sender)
 
 
 @lru_cache(maxsize=1)

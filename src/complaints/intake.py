@@ -36,7 +36,7 @@ def _optional_text(value: str) -> str:
 def _phone(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
-    if not _PHONE.match(value.strip()):
+    if len(value) > 32 or not _PHONE.match(value.strip()):
         raise ValueError("is not a phone number (digits, spaces, + ( ) . -)")
     return value.strip()
 
@@ -52,7 +52,7 @@ class Intake(BaseModel):
 
     name: Annotated[Line, Field(max_length=120)]
     email: Annotated[EmailStr, Field(max_length=254)]
-    phone: Annotated[str | None, AfterValidator(_phone), Field(max_length=32)] = None
+    phone: Annotated[str | None, AfterValidator(_phone)] = None
     subject: Annotated[Line, Field(max_length=200)]
     description: Annotated[Text, Field(max_length=10_000)]
     desired_outcome: Annotated[str, AfterValidator(_optional_text), Field(max_length=2_000)] = ""

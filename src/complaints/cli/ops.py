@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +20,8 @@ def run_due(
 ) -> None:
     """Run every sweep once: acknowledge new complaints, enforce deadlines, send surveys, close."""
     from complaints import orchestration, prefect_env, prefect_server
+
+    import asyncio
 
     moment = parse_time(as_of)
     prefect_env.configure(the_app().settings.var)
@@ -43,6 +44,8 @@ def serve(
     ] = None,
 ) -> None:
     """Run until stopped: new complaints acknowledged at once, deadlines and follow-ups on schedule."""
+    import asyncio
+
     from complaints import dispatcher, prefect_env
     from complaints.prefect_server import PrefectServer
 

@@ -1,0 +1,5 @@
+"""`python -m complaints`."""
+
+from complaints.cli import main
+
+main()

@@ -1,0 +1,169 @@
+"""Every path of the lifecycle through the real flows (Prefect test harness), with e-mails
+received by a real SMTP server and read for their content. SQLite, and PostgreSQL when set."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+from email.message import EmailMessage
+
+import pytest
+
+from complaints import orchestration
+from complaints.app import App
+from complaints.mail.sink import MailSink
+from complaints.models import ActionKind, Decision
+from complaints.services import feedback, handling
+from complaints.services import intake as intake_service
+from complaints.services.views import show
+from tests.conftest import BACKENDS, intake
+
+pytestmark = [pytest.mark.usefixtures("prefect_server"), pytest.mark.prefect]
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def day(n: float) -> datetime:
+    return T0 + timedelta(days=n)
+
+
+def run_due(n: float) -> dict[str, object]:
+    return asyncio.run(orchestration.run_due(day(n)))
+
+
+def text(message: EmailMessage) -> str:
+    body = message.get_body(("plain",))
+    assert body is not None
+    return " ".join(str(body.get_content()).split())  # lines are wrapped
+
+
+def html(message: EmailMessage) -> str:
+    body = message.get_body(("html",))
+    assert body is not None
+    return str(body.get_content())
+
+
+def mails_to(smtp: MailSink, address: str) -> list[EmailMessage]:
+    return [m for m in smtp.messages if address in str(m["To"])]
+
+
+def answer(app: App, reference: str, n: float, founded: bool = True) -> None:
+    handling.record_analysis(app=app, reference=reference, by="Camille", root_cause="Erreur de tri",
+                             category="delivery", founded=founded, at=day(n))
+    if founded:
+        handling.plan_action(app=app, reference=reference, by="Camille", kind=ActionKind.CURATIVE,
+                             description="Nouvel envoi en express", owner="Logistique",
+                             due_on=date(2026, 3, 20), at=day(n))
+    handling.respond(app=app, reference=reference, by="Camille",
+                     decision=Decision.ACCEPTED if founded else Decision.REJECTED,
+                     message="Voici notre réponse.", at=day(n))
+
+
+def test_acknowledgement_at_once_in_the_customer_language(app: App, smtp: MailSink) -> None:
+    fr = intake_service.receive(app=app, intake=intake(), at=T0)
+    en = intake_service.receive(app=app, intake=intake(language="en", email="oliver@example.co.uk"), at=T0)
+    result = run_due(0)
+    assert result["handled"] == 2
+    [ack_fr] = mails_to(smtp, "marie.lefevre@exemple.fr")
+    [ack_en] = mails_to(smtp, "oliver@example.co.uk")
+    assert ack_fr["Subject"] == f"Accusé de réception de votre réclamation {fr.reference}"
+    assert "17 mars 2026" in text(ack_fr)  # 2 March + 15 days
+    assert f"/suivi/{fr.tracking_token}" in text(ack_fr)
+    assert "March 17, 2026" not in text(ack_en) and "17 March 2026" in text(ack_en)
+    assert en.reference in ack_en["Subject"]
+    assert show(app=app, reference=fr.reference)["state"] == "in_analysis"
+    assert run_due(0)["handled"] == 0  # run twice: nothing more happens, no second e-mail
+    assert len(smtp.messages) == 2
+
+
+def test_answer_survey_satisfied_closed(app: App, smtp: MailSink) -> None:
+    reference = intake_service.receive(app=app, intake=intake(), at=T0).reference
+    run_due(0)
+    answer(app, reference, 2)
+    run_due(2.1)
+    [reply] = [m for m in smtp.messages if "Réponse à votre réclamation" in m["Subject"]]
+    assert "Nouvel envoi en express" in text(reply)
+    assert "médiateur de la consommation" in text(reply) and "mediation-conso.example.org" in text(reply)
+    assert run_due(9)["surveys"] == 1
+    [survey] = [m for m in smtp.messages if "Votre avis" in m["Subject"]]
+    assert "satisfait=oui" in text(survey) and "satisfait=non" in text(survey)
+    feedback.record_feedback(app=app, reference=reference, satisfied=True, at=day(10))
+    data = show(app=app, reference=reference)
+    assert (data["state"], data["closure_reason"]) == ("closed", "satisfied")
+
+
+def test_survey_unanswered_closes_as_no_feedback(app: App, smtp: MailSink) -> None:
+    reference = intake_service.receive(app=app, intake=intake(), at=T0).reference
+    run_due(0)
+    answer(app, reference, 1, founded=False)
+    run_due(8)
+    assert run_due(21)["closed"] == 0  # survey of day 8: 14 days end on day 22
+    assert run_due(22.5)["closed"] == 1
+    assert show(app=app, reference=reference)["closure_reason"] == "no_feedback"
+
+
+def test_overdue_alerts_the_manager_once_then_the_mediator(app: App, smtp: MailSink) -> None:
+    reference = intake_service.receive(app=app, intake=intake(product="Électricité"), at=T0).reference
+    run_due(0)
+    assert run_due(15.5)["alerted"] == 1
+    assert run_due(16)["alerted"] == 0  # once
+    [alert] = mails_to(smtp, "qualite@exemple-services.fr")
+    assert reference in alert["Subject"] and "answer overdue" in text(alert)
+    assert run_due(20.6)["referred"] == 1
+    [case] = mails_to(smtp, "saisine@mediateur-energie.example.org")
+    assert "Le transporteur dit que le colis est livré" in text(case)
+    assert "06 12 34 56 78" not in text(case)  # only what the case needs
+    [told] = [m for m in mails_to(smtp, "marie.lefevre@exemple.fr") if "médiateur" in m["Subject"]]
+    assert "Médiateur national de l'énergie" in text(told)
+    data = show(app=app, reference=reference)
+    assert data["state"] == "with_mediator"
+    assert [e["action"] for e in data["history"]].count("manager_alerted") == 1
+
+
+def test_review_then_mediator_path(app: App, smtp: MailSink) -> None:
+    reference = intake_service.receive(app=app, intake=intake(), at=T0).reference
+    run_due(0)
+    answer(app, reference, 2)
+    feedback.record_feedback(app=app, reference=reference, satisfied=False, at=day(3), comment="Non")
+    run_due(3)
+    assert any("Réexamen" in m["Subject"] for m in smtp.messages)
+    answer(app, reference, 5)
+    feedback.record_feedback(app=app, reference=reference, satisfied=False, at=day(6))
+    run_due(6)
+    assert len(mails_to(smtp, "saisine@mediation-conso.example.org")) == 1
+    handling.record_mediation_outcome(app=app, reference=reference, by="Luc", outcome="Avoir", at=day(20))
+    handling.close(app=app, reference=reference, by="Luc", reason="médiation close", at=day(20))
+    assert show(app=app, reference=reference)["closure_reason"] == "mediation"
+
+
+def test_html_escapes_what_the_customer_wrote(app: App, smtp: MailSink) -> None:
+    intake_service.receive(app=app, intake=intake(subject="<script>alert(1)</script>"), at=T0)
+    run_due(0)
+    [ack] = smtp.messages
+    assert "<script>" not in html(ack) and "&lt;script&gt;" in html(ack)
+    assert "<script>" not in ack["Subject"]
+
+
+def test_smtp_failing_twice_then_recovering_delivers_exactly_one(app: App, smtp: MailSink) -> None:
+    reference = intake_service.receive(app=app, intake=intake(), at=T0).reference
+    smtp.refuse_next(2)
+    run_due(0)  # the send task's own retries get through the third time
+    assert len(smtp.messages) == 1
+    assert show(app=app, reference=reference)["emails"][0]["attempts"] == 3
+
+
+def test_smtp_down_leaves_the_mail_pending_and_the_flow_failed(app: App, smtp: MailSink) -> None:
+    reference = intake_service.receive(app=app, intake=intake(), at=T0).reference
+    smtp.refuse_next(100)
+    with pytest.raises(Exception, match="not fully handled"):
+        run_due(0)
+    data = show(app=app, reference=reference)
+    assert data["state"] == "in_analysis" and data["needs_attention"] is True
+    assert data["emails"][0]["status"] == "pending"
+    smtp.refuse_next(0)
+    run_due(1)
+    assert len(smtp.messages) == 1
