@@ -167,3 +167,32 @@ def test_smtp_down_leaves_the_mail_pending_and_the_flow_failed(app: App, smtp: M
     smtp.refuse_next(0)
     run_due(1)
     assert len(smtp.messages) == 1
+
+
+def test_prefect_holds_references_never_personal_data(app: App, smtp: MailSink) -> None:
+    from prefect import get_client
+    from prefect.client.schemas.filters import LogFilter
+    from prefect.logging.handlers import APILogWorker
+
+    person = intake(name="Zoé Personnelle", email="zoe.personnelle@exemple.fr", phone="06 99 88 77 66",
+                    description="Détails privés de Zoé")
+    reference = intake_service.receive(app=app, intake=person, at=T0).reference
+    smtp.refuse_next(1)  # a failure and its retry write logs too
+    run_due(0)
+    answer(app, reference, 1)
+    run_due(8)
+    APILogWorker.drain_all(timeout=10)
+
+    async def stored() -> str:
+        async with get_client() as client:
+            flows = await client.read_flow_runs(limit=200)
+            tasks = await client.read_task_runs(limit=200)
+            logs = await client.read_logs(LogFilter(), limit=200)
+        records = [*(f.model_dump_json() for f in flows), *(t.model_dump_json() for t in tasks),
+                   *(log.model_dump_json() for log in logs)]
+        return "\n".join(records)
+
+    everything = asyncio.run(stored())
+    assert reference in everything  # the operations team finds the complaint by reference
+    for secret in ("Zoé", "Personnelle", "zoe.personnelle", "06 99 88 77 66", "Détails privés"):
+        assert secret not in everything

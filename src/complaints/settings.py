@@ -42,7 +42,8 @@ class Settings(BaseSettings):
     batch_size: int = 50
     delivery_retry_delays: list[float] = [2.0, 10.0, 60.0]
     poll_seconds: float = 0.5
-    sweep_seconds: float = 60.0
+    sweep_seconds: float = 300.0
+    prefect_port: int = 4200  # the Prefect server that `serve` and `demo` start
 
     @field_validator("mail_from", "public_base_url")
     @classmethod

@@ -51,7 +51,7 @@ def serve(
 
     settings = the_app().settings
     prefect_env.configure(settings.var)
-    server = PrefectServer(settings.var).start()
+    server = PrefectServer(settings.var, port=settings.prefect_port).start()
     console.print(f"Prefect UI: {server.ui_url}   (Ctrl-C to stop)")
     try:
         asyncio.run(

@@ -246,7 +246,7 @@ def run_demo() -> None:
     wiring.reset()
     prefect_env.configure(settings.var)
     started = time.monotonic()
-    server = PrefectServer(settings.var).start()
+    server = PrefectServer(settings.var, port=settings.prefect_port).start()
     console.print(f"[dim]Prefect server ready in {time.monotonic() - started:.1f} s[/]")
     try:
         script = Script(start=now() - timedelta(days=32))

@@ -1,0 +1,61 @@
+"""`complaints serve` as a user runs it: a new complaint is acknowledged with nobody calling
+run-due; the latency is printed (measured, not asserted: see bench/)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from complaints.mail.sink import MailSink, free_port
+
+pytestmark = pytest.mark.prefect
+
+
+def wait_for(condition, timeout: float) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_serve_acknowledges_a_new_complaint_at_once(tmp_path: Path, smtp: MailSink) -> None:
+    from complaints.prefect_server import healthy
+
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("COMPLAINTS_", "PREFECT_API"))}
+    environment.update(
+        COMPLAINTS_DATABASE_URL=f"sqlite:///{tmp_path / 'serve.db'}",
+        COMPLAINTS_SMTP_PORT=str(smtp.port),
+        COMPLAINTS_PREFECT_PORT=str(port),
+        PREFECT_HOME=str(tmp_path / "prefect"),
+    )
+    serve = subprocess.Popen([sys.executable, "-m", "complaints", "serve"], env=environment,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert wait_for(lambda: healthy(f"http://127.0.0.1:{port}/api"), 120), "Prefect server did not start"
+        time.sleep(3)  # the dispatcher's first flow run loads Prefect
+        submit = subprocess.run(
+            [sys.executable, "-m", "complaints", "submit", "--name", "Marie", "--email", "m@exemple.fr",
+             "--subject", "Colis", "--description", "Perdu", "--product", "Box", "--region", "Bretagne"],
+            env=environment, capture_output=True, text=True, timeout=60)
+        submitted = time.monotonic()
+        assert submit.returncode == 0, submit.stderr
+        assert wait_for(lambda: len(smtp.messages) == 1, 60), "no acknowledgement"
+        print(f"\nserve: submit → acknowledgement received in {time.monotonic() - submitted:.2f} s")
+        assert "REC-" in smtp.messages[0]["Subject"]
+    finally:
+        serve.send_signal(signal.SIGINT)
+        try:
+            serve.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            serve.kill()
+    assert not healthy(f"http://127.0.0.1:{port}/api"), "serve left its Prefect server running"
+    assert len(smtp.messages) == 1
