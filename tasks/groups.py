@@ -20,7 +20,8 @@ class StepFailed(RuntimeError):
 
 async def _run(step: Task[..., Any], group: list[str], as_of: datetime) -> State[Any]:
     with tags(*group):
-        return await step(group, as_of, return_state=True)  # type: ignore[no-any-return]
+        state: State[Any] = await step(group, as_of, return_state=True)
+        return state
 
 
 async def for_each(step: Task[..., Any], references: list[str], as_of: datetime) -> dict[str, Any]:
@@ -32,7 +33,7 @@ async def for_each(step: Task[..., Any], references: list[str], as_of: datetime)
     failed: list[str] = []
     for group, state in zip(batches, states, strict=True):
         if state.is_completed():
-            result = await state.result()  # type: ignore[misc]
+            result = await state.aresult()
             outcomes.update(result if isinstance(result, dict) else dict.fromkeys(group, result))
         else:
             failed.extend(group)

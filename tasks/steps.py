@@ -10,40 +10,53 @@ from complaints.app import get_app
 from complaints.services import automation
 from tasks.naming import by_reference
 
-RETRIES = {"retries": 2, "retry_delay_seconds": [1, 5]}
+RETRIES = 2
+DELAYS = [1.0, 5.0]  # a database hiccup; the step itself is safe to repeat
 
 
-@task(name="acknowledge", task_run_name=by_reference, **RETRIES)
+@task(name="acknowledge", task_run_name=by_reference, retries=RETRIES, retry_delay_seconds=DELAYS)
 async def acknowledge(references: list[str], as_of: datetime) -> dict[str, str]:
     """Acknowledge receipt (the e-mail goes out by `send e-mails`)."""
     return automation.run_step(get_app(), automation.acknowledge, references, as_of)
 
 
-@task(name="first analysis", task_run_name=by_reference, **RETRIES)
+@task(
+    name="first analysis", task_run_name=by_reference, retries=RETRIES, retry_delay_seconds=DELAYS
+)
 async def start_analysis(references: list[str], as_of: datetime) -> dict[str, str]:
     """Category, severity and priority by rule; similar recent complaints linked."""
     return automation.run_step(get_app(), automation.start_analysis, references, as_of)
 
 
-@task(name="alert manager", task_run_name=by_reference, **RETRIES)
+@task(name="alert manager", task_run_name=by_reference, retries=RETRIES, retry_delay_seconds=DELAYS)
 async def alert_manager(references: list[str], as_of: datetime) -> dict[str, str]:
     """A promise missed: the manager is alerted once."""
     return automation.run_step(get_app(), automation.alert_overdue, references, as_of)
 
 
-@task(name="refer to mediator", task_run_name=by_reference, **RETRIES)
+@task(
+    name="refer to mediator",
+    task_run_name=by_reference,
+    retries=RETRIES,
+    retry_delay_seconds=DELAYS,
+)
 async def refer_to_mediator(references: list[str], as_of: datetime) -> dict[str, str]:
     """Still overdue past the grace: the mediator gets the case, the customer is told."""
     return automation.run_step(get_app(), automation.refer_overdue, references, as_of)
 
 
-@task(name="send survey", task_run_name=by_reference, **RETRIES)
+@task(name="send survey", task_run_name=by_reference, retries=RETRIES, retry_delay_seconds=DELAYS)
 async def send_survey(references: list[str], as_of: datetime) -> dict[str, str]:
     """The satisfaction survey, N days after the answer."""
     return automation.run_step(get_app(), automation.send_survey, references, as_of)
 
 
-@task(name="close without feedback", task_run_name=by_reference, **RETRIES)
+@task(
+    name="close without feedback",
+    task_run_name=by_reference,
+    retries=RETRIES,
+    retry_delay_seconds=DELAYS,
+)
 async def close_without_feedback(references: list[str], as_of: datetime) -> dict[str, str]:
     """No answer to the survey in time."""
     return automation.run_step(get_app(), automation.close_without_feedback, references, as_of)

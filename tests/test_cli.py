@@ -11,21 +11,39 @@ from pathlib import Path
 import pytest
 
 SUBMIT = [
-    "submit", "--name", "Marie Lefèvre", "--email", "marie@exemple.fr", "--subject", "Colis perdu",
-    "--description", "Jamais reçu.", "--product", "Box Fibre", "--region", "Bretagne",
-    "--channel", "letter",
+    "submit",
+    "--name",
+    "Marie Lefèvre",
+    "--email",
+    "marie@exemple.fr",
+    "--subject",
+    "Colis perdu",
+    "--description",
+    "Jamais reçu.",
+    "--product",
+    "Box Fibre",
+    "--region",
+    "Bretagne",
+    "--channel",
+    "letter",
 ]
 
 
 @pytest.fixture
 def run(tmp_path: Path):  # type: ignore[no-untyped-def]
     environment = {k: v for k, v in os.environ.items() if not k.startswith("COMPLAINTS_")}
-    environment.update(COMPLAINTS_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}",
-                       COMPLAINTS_STAFF_NAME="Camille")
+    environment.update(
+        COMPLAINTS_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}", COMPLAINTS_STAFF_NAME="Camille"
+    )
 
     def complaints(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "complaints", *args], capture_output=True,
-                              text=True, env=environment, timeout=60)
+        return subprocess.run(
+            [sys.executable, "-m", "complaints", *args],
+            capture_output=True,
+            text=True,
+            env=environment,
+            timeout=60,
+        )
 
     return complaints
 
@@ -59,7 +77,9 @@ def test_show_and_list_read_back(run) -> None:  # type: ignore[no-untyped-def]
         (["--as-of", "yesterday"], "ISO date-time"),
     ],
 )
-def test_bad_input_is_one_line_non_zero_and_writes_nothing(run, args: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_is_one_line_non_zero_and_writes_nothing(
+    run, args: list[str], message: str
+) -> None:  # type: ignore[no-untyped-def]
     result = run(*SUBMIT, *args)
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
@@ -86,6 +106,17 @@ def test_unknown_reference(run) -> None:  # type: ignore[no-untyped-def]
 
 def test_help_explains_each_command(run) -> None:  # type: ignore[no-untyped-def]
     result = run("--help")
-    for command in ("submit", "show", "list", "analyse", "plan", "respond", "feedback", "close",
-                    "run-due", "serve", "demo"):
+    for command in (
+        "submit",
+        "show",
+        "list",
+        "analyse",
+        "plan",
+        "respond",
+        "feedback",
+        "close",
+        "run-due",
+        "serve",
+        "demo",
+    ):
         assert command in result.stdout

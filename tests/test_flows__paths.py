@@ -52,20 +52,41 @@ def mails_to(smtp: MailSink, address: str) -> list[EmailMessage]:
 
 
 def answer(app: App, reference: str, n: float, founded: bool = True) -> None:
-    handling.record_analysis(app=app, reference=reference, by="Camille", root_cause="Erreur de tri",
-                             category="delivery", founded=founded, at=day(n))
+    handling.record_analysis(
+        app=app,
+        reference=reference,
+        by="Camille",
+        root_cause="Erreur de tri",
+        category="delivery",
+        founded=founded,
+        at=day(n),
+    )
     if founded:
-        handling.plan_action(app=app, reference=reference, by="Camille", kind=ActionKind.CURATIVE,
-                             description="Nouvel envoi en express", owner="Logistique",
-                             due_on=date(2026, 3, 20), at=day(n))
-    handling.respond(app=app, reference=reference, by="Camille",
-                     decision=Decision.ACCEPTED if founded else Decision.REJECTED,
-                     message="Voici notre réponse.", at=day(n))
+        handling.plan_action(
+            app=app,
+            reference=reference,
+            by="Camille",
+            kind=ActionKind.CURATIVE,
+            description="Nouvel envoi en express",
+            owner="Logistique",
+            due_on=date(2026, 3, 20),
+            at=day(n),
+        )
+    handling.respond(
+        app=app,
+        reference=reference,
+        by="Camille",
+        decision=Decision.ACCEPTED if founded else Decision.REJECTED,
+        message="Voici notre réponse.",
+        at=day(n),
+    )
 
 
 def test_acknowledgement_at_once_in_the_customer_language(app: App, smtp: MailSink) -> None:
     fr = intake_service.receive(app=app, intake=intake(), at=T0)
-    en = intake_service.receive(app=app, intake=intake(language="en", email="oliver@example.co.uk"), at=T0)
+    en = intake_service.receive(
+        app=app, intake=intake(language="en", email="oliver@example.co.uk"), at=T0
+    )
     result = run_due(0)
     assert result["handled"] == 2
     [ack_fr] = mails_to(smtp, "marie.lefevre@exemple.fr")
@@ -87,7 +108,9 @@ def test_answer_survey_satisfied_closed(app: App, smtp: MailSink) -> None:
     run_due(2.1)
     [reply] = [m for m in smtp.messages if "Réponse à votre réclamation" in m["Subject"]]
     assert "Nouvel envoi en express" in text(reply)
-    assert "médiateur de la consommation" in text(reply) and "mediation-conso.example.org" in text(reply)
+    assert "médiateur de la consommation" in text(reply) and "mediation-conso.example.org" in text(
+        reply
+    )
     assert run_due(9)["surveys"] == 1
     [survey] = [m for m in smtp.messages if "Votre avis" in m["Subject"]]
     assert "satisfait=oui" in text(survey) and "satisfait=non" in text(survey)
@@ -107,7 +130,9 @@ def test_survey_unanswered_closes_as_no_feedback(app: App, smtp: MailSink) -> No
 
 
 def test_overdue_alerts_the_manager_once_then_the_mediator(app: App, smtp: MailSink) -> None:
-    reference = intake_service.receive(app=app, intake=intake(product="Électricité"), at=T0).reference
+    reference = intake_service.receive(
+        app=app, intake=intake(product="Électricité"), at=T0
+    ).reference
     run_due(0)
     assert run_due(15.5)["alerted"] == 1
     assert run_due(16)["alerted"] == 0  # once
@@ -128,14 +153,18 @@ def test_review_then_mediator_path(app: App, smtp: MailSink) -> None:
     reference = intake_service.receive(app=app, intake=intake(), at=T0).reference
     run_due(0)
     answer(app, reference, 2)
-    feedback.record_feedback(app=app, reference=reference, satisfied=False, at=day(3), comment="Non")
+    feedback.record_feedback(
+        app=app, reference=reference, satisfied=False, at=day(3), comment="Non"
+    )
     run_due(3)
     assert any("Réexamen" in m["Subject"] for m in smtp.messages)
     answer(app, reference, 5)
     feedback.record_feedback(app=app, reference=reference, satisfied=False, at=day(6))
     run_due(6)
     assert len(mails_to(smtp, "saisine@mediation-conso.example.org")) == 1
-    handling.record_mediation_outcome(app=app, reference=reference, by="Luc", outcome="Avoir", at=day(20))
+    handling.record_mediation_outcome(
+        app=app, reference=reference, by="Luc", outcome="Avoir", at=day(20)
+    )
     handling.close(app=app, reference=reference, by="Luc", reason="médiation close", at=day(20))
     assert show(app=app, reference=reference)["closure_reason"] == "mediation"
 
@@ -174,8 +203,12 @@ def test_prefect_holds_references_never_personal_data(app: App, smtp: MailSink) 
     from prefect.client.schemas.filters import LogFilter
     from prefect.logging.handlers import APILogWorker
 
-    person = intake(name="Zoé Personnelle", email="zoe.personnelle@exemple.fr", phone="06 99 88 77 66",
-                    description="Détails privés de Zoé")
+    person = intake(
+        name="Zoé Personnelle",
+        email="zoe.personnelle@exemple.fr",
+        phone="06 99 88 77 66",
+        description="Détails privés de Zoé",
+    )
     reference = intake_service.receive(app=app, intake=person, at=T0).reference
     smtp.refuse_next(1)  # a failure and its retry write logs too
     run_due(0)
@@ -188,8 +221,11 @@ def test_prefect_holds_references_never_personal_data(app: App, smtp: MailSink) 
             flows = await client.read_flow_runs(limit=200)
             tasks = await client.read_task_runs(limit=200)
             logs = await client.read_logs(LogFilter(), limit=200)
-        records = [*(f.model_dump_json() for f in flows), *(t.model_dump_json() for t in tasks),
-                   *(log.model_dump_json() for log in logs)]
+        records = [
+            *(f.model_dump_json() for f in flows),
+            *(t.model_dump_json() for t in tasks),
+            *(log.model_dump_json() for log in logs),
+        ]
         return "\n".join(records)
 
     everything = asyncio.run(stored())

@@ -18,12 +18,16 @@ def conduct() -> Conduct:
 
 
 def business(conduct: Conduct) -> Conduct:
-    return conduct.model_copy(update={"answer": conduct.answer.model_copy(update={"counting": "business"})})
+    return conduct.model_copy(
+        update={"answer": conduct.answer.model_copy(update={"counting": "business"})}
+    )
 
 
 def test_written_complaint_gets_15_calendar_days(conduct: Conduct) -> None:
     received = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-    deadlines = policy.intake_deadlines(conduct, channel="letter", severity="normal", received_at=received)
+    deadlines = policy.intake_deadlines(
+        conduct, channel="letter", severity="normal", received_at=received
+    )
     assert deadlines.answer_by == received + timedelta(days=15)
     assert deadlines.acknowledge_by == received + timedelta(minutes=60)
 
@@ -61,7 +65,9 @@ def test_specialist_mediator_first(conduct: Conduct) -> None:
 
 
 def test_triage_finds_category_and_gravest_severity(conduct: Conduct) -> None:
-    found = triage.classify(conduct, subject="Radiateur", description="Il a pris feu : brûlure à la main.")
+    found = triage.classify(
+        conduct, subject="Radiateur", description="Il a pris feu : brûlure à la main."
+    )
     assert (found.category, found.severity, found.priority) == ("safety", "critical", 1)
     plain = triage.classify(conduct, subject="Colis", description="Livraison en retard")
     assert (plain.category, plain.severity) == ("delivery", "normal")
@@ -72,8 +78,14 @@ def test_next_wake_follows_the_state(conduct: Conduct) -> None:
     t = datetime(2026, 1, 1, tzinfo=UTC)
     answer_by = t + timedelta(days=15)
     wake = lambda state, level=0: policy.next_wake(  # noqa: E731
-        conduct, state=state, received_at=t, answer_by=answer_by, escalation_level=level,
-        survey_at=None, feedback_by=None)
+        conduct,
+        state=state,
+        received_at=t,
+        answer_by=answer_by,
+        escalation_level=level,
+        survey_at=None,
+        feedback_by=None,
+    )
     from complaints.lifecycle import State
 
     assert wake(State.RECEIVED) == t

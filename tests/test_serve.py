@@ -30,22 +30,51 @@ def test_serve_acknowledges_a_new_complaint_at_once(tmp_path: Path, smtp: MailSi
     from complaints.prefect_server import healthy
 
     port = free_port()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("COMPLAINTS_", "PREFECT_API"))}
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("COMPLAINTS_", "PREFECT_API"))
+    }
     environment.update(
         COMPLAINTS_DATABASE_URL=f"sqlite:///{tmp_path / 'serve.db'}",
         COMPLAINTS_SMTP_PORT=str(smtp.port),
         COMPLAINTS_PREFECT_PORT=str(port),
         PREFECT_HOME=str(tmp_path / "prefect"),
     )
-    serve = subprocess.Popen([sys.executable, "-m", "complaints", "serve"], env=environment,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "complaints", "serve"],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
-        assert wait_for(lambda: healthy(f"http://127.0.0.1:{port}/api"), 120), "Prefect server did not start"
+        assert wait_for(lambda: healthy(f"http://127.0.0.1:{port}/api"), 120), (
+            "Prefect server did not start"
+        )
         time.sleep(3)  # the dispatcher's first flow run loads Prefect
         submit = subprocess.run(
-            [sys.executable, "-m", "complaints", "submit", "--name", "Marie", "--email", "m@exemple.fr",
-             "--subject", "Colis", "--description", "Perdu", "--product", "Box", "--region", "Bretagne"],
-            env=environment, capture_output=True, text=True, timeout=60)
+            [
+                sys.executable,
+                "-m",
+                "complaints",
+                "submit",
+                "--name",
+                "Marie",
+                "--email",
+                "m@exemple.fr",
+                "--subject",
+                "Colis",
+                "--description",
+                "Perdu",
+                "--product",
+                "Box",
+                "--region",
+                "Bretagne",
+            ],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         submitted = time.monotonic()
         assert submit.returncode == 0, submit.stderr
         assert wait_for(lambda: len(smtp.messages) == 1, 60), "no acknowledgement"

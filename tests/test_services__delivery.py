@@ -32,7 +32,9 @@ def test_crash_between_commit_and_send_sends_once_on_the_next_run(app: App, smtp
     assert reference in smtp.messages[0]["Subject"]
 
 
-def test_refused_twice_then_accepted_arrives_once_with_the_same_message_id(app: App, smtp: MailSink) -> None:
+def test_refused_twice_then_accepted_arrives_once_with_the_same_message_id(
+    app: App, smtp: MailSink
+) -> None:
     reference = acknowledged(app)
     smtp.refuse_next(2)
     assert deliver(app, reference).failed == [reference]
@@ -44,17 +46,21 @@ def test_refused_twice_then_accepted_arrives_once_with_the_same_message_id(app: 
     assert smtp.messages[0]["Message-ID"] == data["emails"][0]["message_id"]
 
 
-def test_a_message_claimed_by_a_crashed_sender_is_sent_after_its_lease(app: App, smtp: MailSink) -> None:
+def test_a_message_claimed_by_a_crashed_sender_is_sent_after_its_lease(
+    app: App, smtp: MailSink
+) -> None:
     from complaints import repository
 
     reference = acknowledged(app)
     message_id = show(app=app, reference=reference)["emails"][0]
     with app.db.transaction() as session:
         pending = repository.pending_messages(
-            session=session, complaint_ids=[repository.get(session=session, reference=reference).id])
+            session=session, complaint_ids=[repository.get(session=session, reference=reference).id]
+        )
         now = datetime.now(UTC)
-        assert repository.claim_message(session=session, message_id=pending[0].id,
-                                        until=now + timedelta(seconds=1), as_of=now)
+        assert repository.claim_message(
+            session=session, message_id=pending[0].id, until=now + timedelta(seconds=1), as_of=now
+        )
     assert deliver(app, reference).sent == 0  # another sender holds it
     with app.db.transaction() as session:  # the lease runs out
         pending[0].claimed_until = now - timedelta(seconds=1)

@@ -29,13 +29,34 @@ def in_analysis(app: App, **overrides: str) -> str:
 
 def answered(app: App, founded: bool = True) -> str:
     reference = in_analysis(app)
-    handling.record_analysis(app=app, reference=reference, by="Alice", root_cause="Erreur de tri",
-                             category="delivery", founded=founded, at=day(1))
+    handling.record_analysis(
+        app=app,
+        reference=reference,
+        by="Alice",
+        root_cause="Erreur de tri",
+        category="delivery",
+        founded=founded,
+        at=day(1),
+    )
     if founded:
-        handling.plan_action(app=app, reference=reference, by="Alice", kind=ActionKind.CURATIVE,
-                             description="Renvoi", owner="Logistique", due_on=date(2026, 3, 10), at=day(1))
-    handling.respond(app=app, reference=reference, by="Alice", decision=Decision.ACCEPTED,
-                     message="Nous renvoyons le colis.", at=day(2))
+        handling.plan_action(
+            app=app,
+            reference=reference,
+            by="Alice",
+            kind=ActionKind.CURATIVE,
+            description="Renvoi",
+            owner="Logistique",
+            due_on=date(2026, 3, 10),
+            at=day(1),
+        )
+    handling.respond(
+        app=app,
+        reference=reference,
+        by="Alice",
+        decision=Decision.ACCEPTED,
+        message="Nous renvoyons le colis.",
+        at=day(2),
+    )
     return reference
 
 
@@ -59,12 +80,25 @@ def test_critical_complaint_gets_a_shorter_promise(fake_app: App) -> None:
 
 def test_founded_complaint_needs_an_action_before_the_answer(fake_app: App) -> None:
     reference = in_analysis(fake_app)
-    handling.record_analysis(app=fake_app, reference=reference, by="Alice", root_cause="Erreur",
-                             category="delivery", founded=True, at=day(1))
+    handling.record_analysis(
+        app=fake_app,
+        reference=reference,
+        by="Alice",
+        root_cause="Erreur",
+        category="delivery",
+        founded=True,
+        at=day(1),
+    )
     before = history(fake_app, reference)
     with pytest.raises(RuleViolation, match="plan at least one action"):
-        handling.respond(app=fake_app, reference=reference, by="Alice", decision=Decision.ACCEPTED,
-                         message="OK", at=day(2))
+        handling.respond(
+            app=fake_app,
+            reference=reference,
+            by="Alice",
+            decision=Decision.ACCEPTED,
+            message="OK",
+            at=day(2),
+        )
     assert history(fake_app, reference) == before
 
 
@@ -73,8 +107,14 @@ def test_answering_a_closed_complaint_is_refused_and_changes_nothing(fake_app: A
     feedback.record_feedback(app=fake_app, reference=reference, satisfied=True, at=day(3))
     before = show(app=fake_app, reference=reference)
     with pytest.raises(IllegalTransition, match="it is closed"):
-        handling.respond(app=fake_app, reference=reference, by="Alice", decision=Decision.REJECTED,
-                         message="Non", at=day(4))
+        handling.respond(
+            app=fake_app,
+            reference=reference,
+            by="Alice",
+            decision=Decision.REJECTED,
+            message="Non",
+            at=day(4),
+        )
     assert show(app=fake_app, reference=reference) == before
 
 
@@ -89,10 +129,23 @@ def test_a_second_answer_to_the_same_survey_changes_nothing(fake_app: App) -> No
     automation.run_step(fake_app, automation.send_survey, [reference], day(9))
     feedback.record_feedback(app=fake_app, reference=reference, satisfied=False, at=day(10))
     assert show(app=fake_app, reference=reference)["state"] == "in_analysis"
-    handling.record_analysis(app=fake_app, reference=reference, by="Bob", root_cause="Réexamen",
-                             category="delivery", founded=True, at=day(11))
-    handling.respond(app=fake_app, reference=reference, by="Bob", decision=Decision.ACCEPTED,
-                     message="Remboursement.", at=day(12))
+    handling.record_analysis(
+        app=fake_app,
+        reference=reference,
+        by="Bob",
+        root_cause="Réexamen",
+        category="delivery",
+        founded=True,
+        at=day(11),
+    )
+    handling.respond(
+        app=fake_app,
+        reference=reference,
+        by="Bob",
+        decision=Decision.ACCEPTED,
+        message="Remboursement.",
+        at=day(12),
+    )
     feedback.record_feedback(app=fake_app, reference=reference, satisfied=True, at=day(13))
     with pytest.raises(IllegalTransition):
         feedback.record_feedback(app=fake_app, reference=reference, satisfied=False, at=day(14))
@@ -104,10 +157,23 @@ def test_dissatisfied_twice_goes_to_the_mediator(fake_app: App) -> None:
     data = show(app=fake_app, reference=reference)
     assert (data["state"], data["reviews_done"]) == ("in_analysis", 1)
     assert data["answer_by"] == day(18).isoformat()
-    handling.record_analysis(app=fake_app, reference=reference, by="Bob", root_cause="Réexamen",
-                             category="delivery", founded=False, at=day(4))
-    handling.respond(app=fake_app, reference=reference, by="Bob", decision=Decision.REJECTED,
-                     message="Maintenu.", at=day(5))
+    handling.record_analysis(
+        app=fake_app,
+        reference=reference,
+        by="Bob",
+        root_cause="Réexamen",
+        category="delivery",
+        founded=False,
+        at=day(4),
+    )
+    handling.respond(
+        app=fake_app,
+        reference=reference,
+        by="Bob",
+        decision=Decision.REJECTED,
+        message="Maintenu.",
+        at=day(5),
+    )
     feedback.record_feedback(app=fake_app, reference=reference, satisfied=False, at=day(6))
     data = show(app=fake_app, reference=reference)
     assert (data["state"], data["mediator"]) == ("with_mediator", "conso")
@@ -115,29 +181,52 @@ def test_dissatisfied_twice_goes_to_the_mediator(fake_app: App) -> None:
     assert kinds.count("mediator_case") == kinds.count("mediator_referral") == 1
     with pytest.raises(RuleViolation, match="record the outcome first"):
         handling.close(app=fake_app, reference=reference, by="Luc", reason="fin", at=day(20))
-    handling.record_mediation_outcome(app=fake_app, reference=reference, by="Luc", outcome="Avoir", at=day(30))
-    assert handling.close(app=fake_app, reference=reference, by="Luc", reason="fin", at=day(30)) == "closed"
+    handling.record_mediation_outcome(
+        app=fake_app, reference=reference, by="Luc", outcome="Avoir", at=day(30)
+    )
+    assert (
+        handling.close(app=fake_app, reference=reference, by="Luc", reason="fin", at=day(30))
+        == "closed"
+    )
 
 
 def test_every_staff_step_has_an_owner(fake_app: App) -> None:
     reference = in_analysis(fake_app)
     with pytest.raises(RuleViolation, match="every step has an owner"):
-        handling.record_analysis(app=fake_app, reference=reference, by=" ", root_cause="x",
-                                 category="delivery", founded=True)
+        handling.record_analysis(
+            app=fake_app,
+            reference=reference,
+            by=" ",
+            root_cause="x",
+            category="delivery",
+            founded=True,
+        )
 
 
 def test_unknown_category_is_refused(fake_app: App) -> None:
     reference = in_analysis(fake_app)
     with pytest.raises(RuleViolation, match="unknown category"):
-        handling.record_analysis(app=fake_app, reference=reference, by="A", root_cause="x",
-                                 category="weather", founded=True)
+        handling.record_analysis(
+            app=fake_app,
+            reference=reference,
+            by="A",
+            root_cause="x",
+            category="weather",
+            founded=True,
+        )
 
 
 def test_acknowledge_twice_does_nothing_the_second_time(fake_app: App) -> None:
     reference = intake_service.receive(app=fake_app, intake=intake(), at=T0).reference
-    assert automation.run_step(fake_app, automation.acknowledge, [reference], T0) == {reference: "acknowledged"}
-    assert automation.run_step(fake_app, automation.acknowledge, [reference], T0) == {reference: "skipped"}
-    assert [m["kind"] for m in show(app=fake_app, reference=reference)["emails"]] == ["acknowledgement"]
+    assert automation.run_step(fake_app, automation.acknowledge, [reference], T0) == {
+        reference: "acknowledged"
+    }
+    assert automation.run_step(fake_app, automation.acknowledge, [reference], T0) == {
+        reference: "skipped"
+    }
+    assert [m["kind"] for m in show(app=fake_app, reference=reference)["emails"]] == [
+        "acknowledgement"
+    ]
 
 
 def test_rule_violation_is_already_answered_subclass() -> None:

@@ -55,7 +55,9 @@ def test_receive_records_the_first_event(fake_app: App) -> None:
         {"description": "nul\x00byte"},
     ],
 )
-def test_bad_input_is_refused_before_anything_is_written(fake_app: App, bad: dict[str, str]) -> None:
+def test_bad_input_is_refused_before_anything_is_written(
+    fake_app: App, bad: dict[str, str]
+) -> None:
     with pytest.raises(ValidationError):
         service.receive(app=fake_app, intake=intake(**bad), at=AT)
     assert count(fake_app, Complaint) == count(fake_app, Event) == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 from datetime import timedelta
@@ -55,10 +56,8 @@ class Dispatcher:
                 self._runs.add(run)
                 run.add_done_callback(self._runs.discard)
             self._wake.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
-            except TimeoutError:
-                pass
 
 
 async def serve(sweep_seconds: float, poll_seconds: float) -> None:

@@ -39,7 +39,7 @@ def classify(conduct: Conduct, *, subject: str, description: str) -> Triage:
             best, best_hits = category.key, len(hits)
     severity = "normal"
     for level in ("critical", "high"):
-        if any(_mentions(text, k) for k in conduct.triage.severity_keywords.get(level, [])):  # type: ignore[call-overload]
+        if any(_mentions(text, k) for k in conduct.triage.severity_keywords.get(level, [])):
             severity = level
             break
     priority = conduct.triage.priority.get(severity, 3)

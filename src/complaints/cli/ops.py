@@ -19,9 +19,9 @@ def run_due(
     json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Run every sweep once: acknowledge new complaints, enforce deadlines, send surveys, close."""
-    from complaints import orchestration, prefect_env, prefect_server
-
     import asyncio
+
+    from complaints import orchestration, prefect_env, prefect_server
 
     moment = parse_time(as_of)
     prefect_env.configure(the_app().settings.var)

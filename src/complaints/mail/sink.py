@@ -26,7 +26,7 @@ class _Handler:
         self.messages: list[EmailMessage] = []
         self._numbers = itertools.count(1)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.refuse_first > 0:
             self.refuse_first -= 1
             return "451 4.3.0 Temporary failure, try again later"
