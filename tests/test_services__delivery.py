@@ -58,9 +58,13 @@ def test_a_message_claimed_by_a_crashed_sender_is_sent_after_its_lease(
             session=session, complaint_ids=[repository.get(session=session, reference=reference).id]
         )
         now = datetime.now(UTC)
-        assert repository.claim_message(
-            session=session, message_id=pending[0].id, until=now + timedelta(seconds=1), as_of=now
+        claimed = repository.claim_messages(
+            session=session,
+            message_ids=[pending[0].id],
+            until=now + timedelta(seconds=1),
+            as_of=now,
         )
+        assert claimed == [pending[0].id]
     assert deliver(app, reference).sent == 0  # another sender holds it
     with app.db.transaction() as session:  # the lease runs out
         pending[0].claimed_until = now - timedelta(seconds=1)

@@ -95,27 +95,32 @@ def pending_messages(*, session: Session, complaint_ids: Sequence[int]) -> list[
     return list(session.scalars(query))
 
 
-def claim_message(*, session: Session, message_id: int, until: datetime, as_of: datetime) -> bool:
-    """Take a pending message for sending; False if another sender holds it."""
+def claim_messages(
+    *, session: Session, message_ids: Sequence[int], until: datetime, as_of: datetime
+) -> list[int]:
+    """Take the pending messages no other sender holds; the ids taken."""
+    if not message_ids:
+        return []
     result = session.execute(
         update(OutboxMessage)
         .where(
-            OutboxMessage.id == message_id,
+            OutboxMessage.id.in_(message_ids),
             OutboxMessage.status == "pending",
             (OutboxMessage.claimed_until.is_(None)) | (OutboxMessage.claimed_until < as_of),
         )
         .values(claimed_until=until)
+        .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return sorted(result.scalars())
 
 
 def recent_similar(
     *, session: Session, complaint: Complaint, window: timedelta, limit: int = 20
-) -> list[Complaint]:
-    """Complaints of the same product and category received within `window` before this one."""
+) -> list[tuple[int, str]]:
+    """(id, reference) of complaints of the same product and category received within `window`."""
     query = (
-        select(Complaint)
+        select(Complaint.id, Complaint.reference)
         .where(
             Complaint.product == complaint.product,
             Complaint.category == complaint.category,
@@ -126,7 +131,7 @@ def recent_similar(
         .order_by(Complaint.received_at.desc())
         .limit(limit)
     )
-    return list(session.scalars(query))
+    return [(row.id, row.reference) for row in session.execute(query)]
 
 
 def related(*, session: Session, complaint_id: int) -> list[str]:

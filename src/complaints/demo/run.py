@@ -229,7 +229,7 @@ def report(script: Script, mail_folder: Path) -> bool:
     console.print("History of one complaint:  complaints show " + script.refs["mediation"])
     console.print(
         "Flow runs in the Prefect UI:  make ui  then open http://127.0.0.1:4200/runs"
-        " (task runs are named and tagged by reference)"
+        " (runs are named by reference: search one)"
     )
     return ok
 

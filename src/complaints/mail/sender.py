@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from typing import Protocol
@@ -37,28 +40,58 @@ def build_message(message: OutboxMessage, *, mail_from: str) -> EmailMessage:
     return email
 
 
-class EmailSender(Protocol):
+class Connection(Protocol):
     async def send(self, message: EmailMessage) -> None:
         """Hand `message` to the mail system, or raise."""
 
 
+class EmailSender(Protocol):
+    def connect(self) -> AbstractAsyncContextManager[Connection]:
+        """One connection for a batch of messages."""
+
+
+class _SmtpConnection:
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._client: aiosmtplib.SMTP | None = None
+
+    async def send(self, message: EmailMessage) -> None:
+        s = self._settings
+        if self._client is None or not self._client.is_connected:
+            self._client = aiosmtplib.SMTP(
+                hostname=s.smtp_host,
+                port=s.smtp_port,
+                start_tls=s.smtp_starttls,
+                timeout=s.smtp_timeout_seconds,
+                username=s.smtp_username,
+                password=s.smtp_password.get_secret_value() if s.smtp_password else None,
+            )
+            await self._client.connect()
+        try:
+            await self._client.send_message(message)
+        except aiosmtplib.SMTPServerDisconnected:
+            self._client = None
+            raise
+
+    async def close(self) -> None:
+        if self._client is not None and self._client.is_connected:
+            with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+                await self._client.quit()
+
+
 class SmtpSender:
-    """Sends through the SMTP server of the settings."""
+    """Sends through the SMTP server of the settings, one connection per batch."""
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
 
-    async def send(self, message: EmailMessage) -> None:
-        s = self._settings
-        await aiosmtplib.send(
-            message,
-            hostname=s.smtp_host,
-            port=s.smtp_port,
-            username=s.smtp_username,
-            password=s.smtp_password.get_secret_value() if s.smtp_password else None,
-            start_tls=s.smtp_starttls,
-            timeout=s.smtp_timeout_seconds,
-        )
+    @contextlib.asynccontextmanager
+    async def connect(self) -> AsyncIterator[Connection]:
+        connection = _SmtpConnection(self._settings)
+        try:
+            yield connection
+        finally:
+            await connection.close()
 
 
 class MemorySender:
@@ -67,6 +100,10 @@ class MemorySender:
     def __init__(self, failures: int = 0) -> None:
         self.sent: list[EmailMessage] = []
         self.failures = failures
+
+    @contextlib.asynccontextmanager
+    async def connect(self) -> AsyncIterator[Connection]:
+        yield self
 
     async def send(self, message: EmailMessage) -> None:
         if self.failures > 0:

@@ -76,10 +76,10 @@ def start_analysis(session: Session, app: App, complaint: Complaint, at: datetim
         complaint.answer_by = promised
     window = timedelta(days=conduct.triage.recurring_window_days)
     similar = repository.recent_similar(session=session, complaint=complaint, window=window)
-    for other in similar:
+    for other_id, _ in similar:
         session.add(
             RelatedComplaint(
-                complaint_id=complaint.id, related_id=other.id, reason="same product and category"
+                complaint_id=complaint.id, related_id=other_id, reason="same product and category"
             )
         )
     move(
@@ -92,7 +92,7 @@ def start_analysis(session: Session, app: App, complaint: Complaint, at: datetim
         reason=f"category {found.category}, severity {found.severity}, priority {found.priority}",
         data={
             "keywords": list(found.matched),
-            "related": [o.reference for o in similar],
+            "related": [reference for _, reference in similar],
             "answer_by": complaint.answer_by.isoformat(),
             "answer_by_shortened": shortened,
         },

@@ -32,17 +32,6 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2**attempts, 360))
 
 
-def _pending(app: App, references: list[str]) -> list[tuple[int, str]]:
-    with app.db.reader() as session:
-        ids = {
-            complaint.id: complaint.reference
-            for reference in references
-            for complaint in [repository.get(session=session, reference=reference)]
-        }
-        messages = repository.pending_messages(session=session, complaint_ids=list(ids))
-        return [(m.id, ids[m.complaint_id]) for m in messages]
-
-
 def _mark_sent(app: App, message_id: int, at: datetime) -> None:
     with app.db.transaction() as session:
         message = session.get_one(OutboxMessage, message_id)
@@ -92,31 +81,44 @@ def _mark_failed(app: App, message_id: int, at: datetime, error: str, *, permane
             )
 
 
+def _claim(app: App, references: list[str]) -> list[tuple[OutboxMessage, str]]:
+    """The pending messages of these complaints, claimed for LEASE, in one transaction."""
+    with app.db.transaction() as session:
+        ids = {
+            repository.get(session=session, reference=reference).id: reference
+            for reference in references
+        }
+        pending = repository.pending_messages(session=session, complaint_ids=list(ids))
+        clock = at_or_now(None)  # leases are real time, whatever `at` a replay uses
+        taken = set(
+            repository.claim_messages(
+                session=session,
+                message_ids=[m.id for m in pending],
+                until=clock + LEASE,
+                as_of=clock,
+            )
+        )
+        return [(m, ids[m.complaint_id]) for m in pending if m.id in taken]
+
+
 async def deliver(*, app: App, references: list[str], at: datetime | None = None) -> DeliveryReport:
     """Send the pending e-mails of these complaints, each marked sent as soon as it is accepted."""
     at = at_or_now(at)
     report = DeliveryReport()
-    for message_id, reference in _pending(app, references):
-        with app.db.transaction() as session:
-            claimed = repository.claim_message(
-                session=session,
-                message_id=message_id,
-                until=at_or_now(None) + LEASE,
-                as_of=at_or_now(None),
-            )
-            message = session.get_one(OutboxMessage, message_id)
-        if not claimed:
-            continue
-        try:
-            email = build_message(message, mail_from=app.settings.mail_from)
-            await app.sender.send(email)
-        except HeaderInjection as exc:
-            _mark_failed(app, message_id, at, str(exc), permanent=True)
-            report.failed.append(reference)
-        except Exception as exc:  # any refusal or fault of the mail system: retried later
-            _mark_failed(app, message_id, at, f"{type(exc).__name__}: {exc}", permanent=False)
-            report.failed.append(reference)
-        else:
-            _mark_sent(app, message_id, at)
-            report.sent += 1
+    claimed = _claim(app, references)
+    if not claimed:
+        return report
+    async with app.sender.connect() as connection:
+        for message, reference in claimed:
+            try:
+                await connection.send(build_message(message, mail_from=app.settings.mail_from))
+            except HeaderInjection as exc:
+                _mark_failed(app, message.id, at, str(exc), permanent=True)
+                report.failed.append(reference)
+            except Exception as exc:  # any refusal or fault of the mail system: retried later
+                _mark_failed(app, message.id, at, f"{type(exc).__name__}: {exc}", permanent=False)
+                report.failed.append(reference)
+            else:
+                _mark_sent(app, message.id, at)
+                report.sent += 1
     return report

@@ -1,0 +1,151 @@
+"""Benchmarks that print figures (never pass/fail): `make bench`.
+
+1. Prefect's floor against our orchestration: N complaints through the lifecycle flow
+   (acknowledge, first analysis, send e-mails, batched) beside the same number of task runs
+   with empty bodies, in the same run, on a temporary Prefect server.
+2. The record/read commands of the CLI, as a user runs them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.update(
+    PREFECT_HOME=tempfile.mkdtemp(prefix="bench-prefect-"),
+    PREFECT_SERVER_ANALYTICS_ENABLED="false",
+    DO_NOT_TRACK="1",
+    PREFECT_LOGGING_LEVEL="WARNING",
+)
+WORK = Path(tempfile.mkdtemp(prefix="bench-"))
+os.environ["COMPLAINTS_DATABASE_URL"] = f"sqlite:///{WORK / 'bench.db'}"
+
+from complaints import orchestration  # noqa: E402
+from complaints.app import get_app  # noqa: E402
+from complaints.intake import Intake  # noqa: E402
+from complaints.mail.sink import MailSink  # noqa: E402
+from complaints.services.intake import receive  # noqa: E402
+
+SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "10,200,1000").split(",")]
+
+
+def sample(i: int) -> Intake:
+    return Intake.model_validate(
+        {
+            "name": f"Client {i}",
+            "email": f"client{i}@exemple.fr",
+            "subject": "Colis jamais livré",
+            "description": "Le transporteur dit que le colis est livré.",
+            "product": "Box Fibre",
+            "region": "Bretagne",
+        }
+    )
+
+
+async def floor(count: int, batch: int) -> float:
+    """The same number of task runs as our lifecycle makes, with empty bodies."""
+    from prefect import flow, task
+
+    @task
+    async def empty(group: list[int]) -> int:
+        return len(group)
+
+    @flow
+    async def floor_flow(n: int) -> None:
+        groups = (
+            [list(range(i, min(i + batch, n))) for i in range(0, n, batch)]
+            if n > 10
+            else [[i] for i in range(n)]
+        )
+        for _ in range(3):  # acknowledge, first analysis, send e-mails
+            await asyncio.gather(*(empty(g) for g in groups))
+
+    started = time.perf_counter()
+    await floor_flow(count)
+    return time.perf_counter() - started
+
+
+async def lifecycle(count: int) -> float:
+    app = get_app()
+    refs = [receive(app=app, intake=sample(i)).reference for i in range(count)]
+    started = time.perf_counter()
+    await orchestration.handle(refs)
+    return time.perf_counter() - started
+
+
+def cli_timing() -> dict[str, float]:
+    env = {**os.environ}
+    args = [
+        "submit",
+        "--name",
+        "A",
+        "--email",
+        "a@exemple.fr",
+        "--subject",
+        "S",
+        "--description",
+        "D",
+        "--product",
+        "P",
+        "--region",
+        "R",
+        "--json",
+    ]
+    figures: dict[str, float] = {}
+    for name, command in (
+        ("submit", args),
+        ("show", ["show", "REC-2026-000001", "--json"]),
+        ("list", ["list", "--json"]),
+    ):
+        runs = []
+        for _ in range(5):
+            started = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "complaints", *command],
+                env=env,
+                capture_output=True,
+                check=True,
+            )
+            runs.append(time.perf_counter() - started)
+        figures[name] = statistics.median(runs)
+    return figures
+
+
+async def orchestration_figures() -> None:
+    from prefect.testing.utilities import prefect_test_harness
+
+    with MailSink() as sink:
+        os.environ["COMPLAINTS_SMTP_PORT"] = str(sink.port)
+        with prefect_test_harness(server_startup_timeout=120):
+            await lifecycle(3)  # warm-up: templates, connections
+            print(
+                f"{'complaints':>10} {'ours s':>8} {'floor s':>8} {'ratio':>6} {'per complaint ms':>17}"
+            )
+            for count in SIZES:
+                ours = await lifecycle(count)
+                base = await floor(count, get_app().settings.batch_size)
+                print(
+                    f"{count:>10} {ours:>8.2f} {base:>8.2f} {ours / base:>6.2f} {1000 * ours / count:>17.1f}"
+                )
+            print(f"e-mails received: {len(sink.messages)}")
+
+
+def main() -> None:
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print(
+        "\n1. Lifecycle flow (acknowledge + first analysis + send e-mails) against Prefect's floor"
+    )
+    asyncio.run(orchestration_figures())
+    print("\n2. CLI commands that record or read (median of 5, whole process)")
+    for name, seconds in cli_timing().items():
+        print(f"   complaints {name:<7} {seconds:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
