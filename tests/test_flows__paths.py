@@ -4,7 +4,7 @@ received by a real SMTP server and read for their content. SQLite, and PostgreSQ
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
 import pytest
@@ -12,11 +12,11 @@ import pytest
 from complaints import orchestration
 from complaints.app import App
 from complaints.mail.sink import MailSink
-from complaints.models import ActionKind, Decision
 from complaints.services import feedback, handling
 from complaints.services import intake as intake_service
 from complaints.services.views import show
 from tests.conftest import BACKENDS, intake
+from tests.factories import answer
 
 pytestmark = [pytest.mark.usefixtures("prefect_server"), pytest.mark.prefect]
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -51,37 +51,6 @@ def mails_to(smtp: MailSink, address: str) -> list[EmailMessage]:
     return [m for m in smtp.messages if address in str(m["To"])]
 
 
-def answer(app: App, reference: str, n: float, founded: bool = True) -> None:
-    handling.record_analysis(
-        app=app,
-        reference=reference,
-        by="Camille",
-        root_cause="Erreur de tri",
-        category="delivery",
-        founded=founded,
-        at=day(n),
-    )
-    if founded:
-        handling.plan_action(
-            app=app,
-            reference=reference,
-            by="Camille",
-            kind=ActionKind.CURATIVE,
-            description="Nouvel envoi en express",
-            owner="Logistique",
-            due_on=date(2026, 3, 20),
-            at=day(n),
-        )
-    handling.respond(
-        app=app,
-        reference=reference,
-        by="Camille",
-        decision=Decision.ACCEPTED if founded else Decision.REJECTED,
-        message="Voici notre réponse.",
-        at=day(n),
-    )
-
-
 def test_acknowledgement_at_once_in_the_customer_language(app: App, smtp: MailSink) -> None:
     fr = intake_service.receive(app=app, intake=intake(), at=T0)
     en = intake_service.receive(
@@ -104,7 +73,7 @@ def test_acknowledgement_at_once_in_the_customer_language(app: App, smtp: MailSi
 def test_answer_survey_satisfied_closed(app: App, smtp: MailSink) -> None:
     reference = intake_service.receive(app=app, intake=intake(), at=T0).reference
     run_due(0)
-    answer(app, reference, 2)
+    answer(app, reference, day(2))
     run_due(2.1)
     [reply] = [m for m in smtp.messages if "Réponse à votre réclamation" in m["Subject"]]
     assert "Nouvel envoi en express" in text(reply)
@@ -122,7 +91,7 @@ def test_answer_survey_satisfied_closed(app: App, smtp: MailSink) -> None:
 def test_survey_unanswered_closes_as_no_feedback(app: App, smtp: MailSink) -> None:
     reference = intake_service.receive(app=app, intake=intake(), at=T0).reference
     run_due(0)
-    answer(app, reference, 1, founded=False)
+    answer(app, reference, day(1), founded=False)
     run_due(8)
     assert run_due(21)["closed"] == 0  # survey of day 8: 14 days end on day 22
     assert run_due(22.5)["closed"] == 1
@@ -152,13 +121,13 @@ def test_overdue_alerts_the_manager_once_then_the_mediator(app: App, smtp: MailS
 def test_review_then_mediator_path(app: App, smtp: MailSink) -> None:
     reference = intake_service.receive(app=app, intake=intake(), at=T0).reference
     run_due(0)
-    answer(app, reference, 2)
+    answer(app, reference, day(2))
     feedback.record_feedback(
         app=app, reference=reference, satisfied=False, at=day(3), comment="Non"
     )
     run_due(3)
     assert any("Réexamen" in m["Subject"] for m in smtp.messages)
-    answer(app, reference, 5)
+    answer(app, reference, day(5))
     feedback.record_feedback(app=app, reference=reference, satisfied=False, at=day(6))
     run_due(6)
     assert len(mails_to(smtp, "saisine@mediation-conso.example.org")) == 1
@@ -212,7 +181,7 @@ def test_prefect_holds_references_never_personal_data(app: App, smtp: MailSink) 
     reference = intake_service.receive(app=app, intake=person, at=T0).reference
     smtp.refuse_next(1)  # a failure and its retry write logs too
     run_due(0)
-    answer(app, reference, 1)
+    answer(app, reference, day(1))
     run_due(8)
     APILogWorker.drain_all(timeout=10)
 

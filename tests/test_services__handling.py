@@ -1,17 +1,18 @@
 """Staff steps and the customer's feedback, against SQLite; refusals change nothing."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from complaints.app import App
 from complaints.lifecycle import IllegalTransition
-from complaints.models import ActionKind, Decision
+from complaints.models import Decision
 from complaints.services import automation, feedback, handling
 from complaints.services import intake as intake_service
 from complaints.services.errors import AlreadyAnswered, RuleViolation
 from complaints.services.views import show
 from tests.conftest import intake
+from tests.factories import answer
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -29,34 +30,7 @@ def in_analysis(app: App, **overrides: str) -> str:
 
 def answered(app: App, founded: bool = True) -> str:
     reference = in_analysis(app)
-    handling.record_analysis(
-        app=app,
-        reference=reference,
-        by="Alice",
-        root_cause="Erreur de tri",
-        category="delivery",
-        founded=founded,
-        at=day(1),
-    )
-    if founded:
-        handling.plan_action(
-            app=app,
-            reference=reference,
-            by="Alice",
-            kind=ActionKind.CURATIVE,
-            description="Renvoi",
-            owner="Logistique",
-            due_on=date(2026, 3, 10),
-            at=day(1),
-        )
-    handling.respond(
-        app=app,
-        reference=reference,
-        by="Alice",
-        decision=Decision.ACCEPTED,
-        message="Nous renvoyons le colis.",
-        at=day(2),
-    )
+    answer(app, reference, day(2), founded=founded)
     return reference
 
 
@@ -129,23 +103,7 @@ def test_a_second_answer_to_the_same_survey_changes_nothing(fake_app: App) -> No
     automation.run_step(fake_app, automation.send_survey, [reference], day(9))
     feedback.record_feedback(app=fake_app, reference=reference, satisfied=False, at=day(10))
     assert show(app=fake_app, reference=reference)["state"] == "in_analysis"
-    handling.record_analysis(
-        app=fake_app,
-        reference=reference,
-        by="Bob",
-        root_cause="Réexamen",
-        category="delivery",
-        founded=True,
-        at=day(11),
-    )
-    handling.respond(
-        app=fake_app,
-        reference=reference,
-        by="Bob",
-        decision=Decision.ACCEPTED,
-        message="Remboursement.",
-        at=day(12),
-    )
+    answer(fake_app, reference, day(12), by="Bob")
     feedback.record_feedback(app=fake_app, reference=reference, satisfied=True, at=day(13))
     with pytest.raises(IllegalTransition):
         feedback.record_feedback(app=fake_app, reference=reference, satisfied=False, at=day(14))
@@ -157,23 +115,7 @@ def test_dissatisfied_twice_goes_to_the_mediator(fake_app: App) -> None:
     data = show(app=fake_app, reference=reference)
     assert (data["state"], data["reviews_done"]) == ("in_analysis", 1)
     assert data["answer_by"] == day(18).isoformat()
-    handling.record_analysis(
-        app=fake_app,
-        reference=reference,
-        by="Bob",
-        root_cause="Réexamen",
-        category="delivery",
-        founded=False,
-        at=day(4),
-    )
-    handling.respond(
-        app=fake_app,
-        reference=reference,
-        by="Bob",
-        decision=Decision.REJECTED,
-        message="Maintenu.",
-        at=day(5),
-    )
+    answer(fake_app, reference, day(5), founded=False, by="Bob")
     feedback.record_feedback(app=fake_app, reference=reference, satisfied=False, at=day(6))
     data = show(app=fake_app, reference=reference)
     assert (data["state"], data["mediator"]) == ("with_mediator", "conso")
