@@ -61,13 +61,27 @@ class Dispatcher:
 
 
 async def serve(sweep_seconds: float, poll_seconds: float) -> None:
-    """Serve the sweeps as scheduled deployments and run the dispatcher beside them."""
+    """Serve the web, the sweeps as scheduled deployments, and the dispatcher, in one loop."""
+    import uvicorn
     from prefect.runner import Runner
 
-    os.chdir(get_app().settings.home)  # deployments record entrypoints relative to here
+    from complaints.api.web import create_web_app
+
+    app = get_app()
+    os.chdir(app.settings.home)  # deployments record entrypoints relative to here
     runner = Runner(name="complaints", pause_on_shutdown=False, limit=4)
     interval = timedelta(seconds=sweep_seconds)
     for name in ("deadlines", "follow_up"):
         flow = orchestration.load(name)
         await runner.aadd_flow(flow, name=f"{flow.name}-schedule", interval=interval)
-    await asyncio.gather(runner.start(), Dispatcher(poll_seconds).run_forever())
+    dispatcher = Dispatcher(poll_seconds)
+    web = uvicorn.Server(
+        uvicorn.Config(
+            create_web_app(app, on_intake=dispatcher.nudge),
+            host=app.settings.web_host,
+            port=app.settings.web_port,
+            log_level="warning",
+            proxy_headers=False,
+        )
+    )
+    await asyncio.gather(runner.start(), dispatcher.run_forever(), web.serve())

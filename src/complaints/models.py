@@ -90,6 +90,7 @@ class Complaint(Base):
     mediator_key: Mapped[str | None] = mapped_column(String(40))
     closure_reason: Mapped[str | None] = mapped_column(String(40))
     needs_attention: Mapped[bool] = mapped_column(default=False)
+    assignee: Mapped[str | None] = mapped_column(String(120), index=True)
 
     complainant: Mapped[Complainant] = relationship(lazy="joined")
     events: Mapped[list[Event]] = relationship(order_by="Event.id", back_populates="complaint")
@@ -214,3 +215,26 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     sent_at: Mapped[datetime | None]
+
+
+class StaffMember(Base):
+    """A person who handles complaints; the API token is stored only as its SHA-256."""
+
+    __tablename__ = "staff"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    role: Mapped[str] = mapped_column(String(16))  # agent, manager, admin
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class IdempotencyKey(Base):
+    """The same intake request sent twice makes one complaint."""
+
+    __tablename__ = "idempotency_keys"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    reference: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime]

@@ -156,10 +156,15 @@ def search(
     session: Session,
     states: Collection[State] = (),
     overdue_at: datetime | None = None,
+    filters: dict[str, str | None] | None = None,
     limit: int = 200,
 ) -> list[Complaint]:
-    """Complaints by state, optionally only those past their answer date, most urgent first."""
+    """Complaints by state and exact field values, optionally only the overdue, most urgent first."""
     query = select(Complaint).order_by(Complaint.answer_by).limit(limit)
+    for column in ("product", "region", "customer_type", "assignee"):
+        value = (filters or {}).get(column)
+        if value:
+            query = query.where(getattr(Complaint, column) == value)
     if states:
         query = query.where(Complaint.state.in_(list(states)))
     if overdue_at is not None:

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     poll_seconds: float = 0.5
     sweep_seconds: float = 300.0
     prefect_port: int = 4200  # the Prefect server that `serve` and `demo` start
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    intake_per_minute: float = 10.0  # per client address, on the public intake
+    intake_burst: int = 20
 
     @field_validator("mail_from", "public_base_url")
     @classmethod

@@ -52,6 +52,10 @@ def serve(
     settings = the_app().settings
     prefect_env.configure(settings.var)
     server = PrefectServer(settings.var, port=settings.prefect_port).start()
+    console.print(
+        f"Complaint form and tracking: http://{settings.web_host}:{settings.web_port}/"
+        f"   staff: /staff   API docs: /docs"
+    )
     console.print(f"Prefect UI: {server.ui_url}   (Ctrl-C to stop)")
     try:
         asyncio.run(

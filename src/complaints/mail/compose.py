@@ -14,8 +14,12 @@ from complaints.mail.render import long_date
 from complaints.models import Complaint, OutboxMessage
 
 
+def tracking_path(token: str) -> str:
+    return f"/suivi/{token}"
+
+
 def tracking_url(app: App, complaint: Complaint) -> str:
-    return f"{app.settings.public_base_url}/suivi/{complaint.tracking_token}"
+    return f"{app.settings.public_base_url}{tracking_path(complaint.tracking_token)}"
 
 
 def customer_context(app: App, complaint: Complaint) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from complaints import policy, repository
@@ -13,9 +14,10 @@ from complaints.clock import at_or_now
 from complaints.lifecycle import ANSWERED_STATES, IllegalTransition, Step
 from complaints.mail.compose import to_customer
 from complaints.models import Complaint, Survey
-from complaints.services.errors import AlreadyAnswered
+from complaints.repository import NotFound
+from complaints.services.errors import AlreadyAnswered, RuleViolation
 from complaints.services.escalation import refer_to_mediator
-from complaints.services.history import Actor, move
+from complaints.services.history import Actor, move, record
 
 CUSTOMER = Actor("customer", "complainant")
 
@@ -94,3 +96,38 @@ def _follow(
             reason="customer still dissatisfied after the internal review",
         )
     return complaint.state.value
+
+
+def record_by_token(
+    *, app: App, token: str, satisfied: bool, at: datetime | None = None
+) -> tuple[str, str]:
+    """The one-click survey link: (reference, state after). The survey of an earlier answer is closed."""
+    with app.db.reader() as session:
+        survey = session.scalars(select(Survey).where(Survey.token == token)).one_or_none()
+        complaint = session.get(Complaint, survey.complaint_id) if survey else None
+        if survey is None or complaint is None:
+            raise NotFound("no such survey")
+        if survey.answered_at is not None:
+            raise AlreadyAnswered("your answer to this survey is already recorded")
+        if survey.round != complaint.reviews_done:
+            raise AlreadyAnswered("this survey concerns an earlier answer; it is closed")
+        reference = complaint.reference
+    return reference, record_feedback(app=app, reference=reference, satisfied=satisfied, at=at)
+
+
+def add_comment(*, app: App, token: str, comment: str, at: datetime | None = None) -> str:
+    """The optional comment after a one-click answer; recorded once."""
+    at = at_or_now(at)
+    comment = comment.strip()
+    if not comment or len(comment) > 2000:
+        raise RuleViolation("the comment must be between 1 and 2,000 characters")
+    with app.db.transaction() as session:
+        survey = session.scalars(select(Survey).where(Survey.token == token)).one_or_none()
+        if survey is None or survey.answered_at is None:
+            raise NotFound("no such answered survey")
+        if survey.comment:
+            raise AlreadyAnswered("your comment is already recorded")
+        survey.comment = comment
+        complaint = session.get_one(Complaint, survey.complaint_id)
+        record(session, complaint, at=at, actor=CUSTOMER, action="feedback_comment", reason=comment)
+        return complaint.reference

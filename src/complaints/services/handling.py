@@ -15,7 +15,7 @@ from complaints.mail.render import long_date
 from complaints.models import Action, ActionKind, Analysis, Decision, Escalation, Response
 from complaints.services.errors import RuleViolation
 from complaints.services.escalation import refer_to_mediator
-from complaints.services.history import Actor, move
+from complaints.services.history import Actor, move, record
 
 
 def _staff(name: str) -> Actor:
@@ -246,4 +246,26 @@ def escalate(*, app: App, reference: str, by: str, reason: str, at: datetime | N
     with app.db.transaction() as session:
         complaint = repository.get(session=session, reference=reference, lock=True)
         refer_to_mediator(session, app, complaint, at=at, actor=actor, reason=reason.strip())
+        return complaint.state.value
+
+
+def assign(*, app: App, reference: str, by: str, assignee: str, at: datetime | None = None) -> str:
+    """Give the complaint to a person (a manager's decision)."""
+    at, actor = at_or_now(at), _staff(by)
+    if not assignee.strip() or len(assignee) > 120:
+        raise RuleViolation("the assignee is a name of at most 120 characters")
+    with app.db.transaction() as session:
+        complaint = repository.get(session=session, reference=reference, lock=True)
+        if complaint.state == State.CLOSED:
+            raise RuleViolation(f"{reference} is closed")
+        before, complaint.assignee = complaint.assignee, assignee.strip()
+        record(
+            session,
+            complaint,
+            at=at,
+            actor=actor,
+            action="assign",
+            reason=f"assigned to {complaint.assignee}",
+            data={"from": before, "to": complaint.assignee},
+        )
         return complaint.state.value

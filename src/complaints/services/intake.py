@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
 
 from complaints import policy, repository
 from complaints.app import App
 from complaints.clock import at_or_now
 from complaints.intake import Intake
 from complaints.lifecycle import State
-from complaints.models import Complainant, Complaint
+from complaints.models import Complainant, Complaint, IdempotencyKey
+from complaints.services.errors import RuleViolation
 from complaints.services.history import Actor, record, refresh_wake
 
 
@@ -24,13 +28,51 @@ class Receipt:
     tracking_token: str
 
 
-def receive(*, app: App, intake: Intake, at: datetime | None = None) -> Receipt:
-    """Record a new complaint; the lifecycle flow acknowledges it."""
+class IdempotencyConflict(RuleViolation):
+    """The key was used before for a different complaint."""
+
+
+def _request_hash(intake: Intake) -> str:
+    return hashlib.sha256(intake.model_dump_json().encode()).hexdigest()
+
+
+def receive(
+    *, app: App, intake: Intake, at: datetime | None = None, idempotency_key: str | None = None
+) -> Receipt:
+    """Record a new complaint (once per idempotency key); the lifecycle flow acknowledges it."""
     at = at_or_now(at)
+    if idempotency_key is not None:
+        try:
+            return _receive(app=app, intake=intake, at=at, idempotency_key=idempotency_key)
+        except IntegrityError:  # the same key arrived twice at once: the other one won
+            pass
+        return _receive(app=app, intake=intake, at=at, idempotency_key=idempotency_key)
+    return _receive(app=app, intake=intake, at=at, idempotency_key=None)
+
+
+def _receipt(complaint: Complaint) -> Receipt:
+    return Receipt(
+        reference=complaint.reference,
+        state=complaint.state.value,
+        acknowledge_by=complaint.acknowledge_by,
+        answer_by=complaint.answer_by,
+        tracking_token=complaint.tracking_token,
+    )
+
+
+def _receive(*, app: App, intake: Intake, at: datetime, idempotency_key: str | None) -> Receipt:
     deadlines = policy.intake_deadlines(
         app.conduct, channel=intake.channel.value, severity="normal", received_at=at
     )
     with app.db.transaction() as session:
+        if idempotency_key is not None:
+            seen = session.get(IdempotencyKey, idempotency_key)
+            if seen is not None:
+                if seen.request_hash != _request_hash(intake):
+                    raise IdempotencyConflict(
+                        "this Idempotency-Key was used for a different complaint"
+                    )
+                return _receipt(repository.get(session=session, reference=seen.reference))
         person = Complainant(
             name=intake.name, email=str(intake.email), phone=intake.phone, language=intake.language
         )
@@ -70,10 +112,13 @@ def receive(*, app: App, intake: Intake, at: datetime | None = None) -> Receipt:
             visible=True,
             to_state=State.RECEIVED,
         )
-        return Receipt(
-            reference=complaint.reference,
-            state=complaint.state.value,
-            acknowledge_by=complaint.acknowledge_by,
-            answer_by=complaint.answer_by,
-            tracking_token=complaint.tracking_token,
-        )
+        if idempotency_key is not None:
+            session.add(
+                IdempotencyKey(
+                    key=idempotency_key,
+                    request_hash=_request_hash(intake),
+                    reference=complaint.reference,
+                    created_at=at,
+                )
+            )
+        return _receipt(complaint)

@@ -12,6 +12,7 @@ from complaints.app import App
 from complaints.clock import at_or_now
 from complaints.lifecycle import State
 from complaints.models import Action, Complaint, Event, OutboxMessage
+from complaints.services.history import Actor, record
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -48,11 +49,27 @@ def summary(complaint: Complaint, as_of: datetime) -> dict[str, Any]:
         "mediator": complaint.mediator_key,
         "overdue": overdue,
         "needs_attention": complaint.needs_attention,
+        "assignee": complaint.assignee,
     }
 
 
-def show(*, app: App, reference: str, as_of: datetime | None = None) -> dict[str, Any]:
-    """One complaint: its facts, deadlines, actions, e-mails and whole history."""
+def show(
+    *, app: App, reference: str, as_of: datetime | None = None, viewer: str | None = None
+) -> dict[str, Any]:
+    """One complaint: its facts, deadlines, actions, e-mails and whole history.
+
+    A `viewer` (a staff member through the API) leaves an Event: access to personal data is logged."""
+    if viewer is not None:
+        with app.db.transaction() as session:
+            complaint = repository.get(session=session, reference=reference)
+            record(
+                session,
+                complaint,
+                at=at_or_now(None),
+                actor=Actor("staff", viewer),
+                action="personal_data_viewed",
+                reason="complaint read through the staff API",
+            )
     with app.db.reader() as session:
         complaint = repository.get(session=session, reference=reference)
         events = session.scalars(
@@ -69,6 +86,8 @@ def show(*, app: App, reference: str, as_of: datetime | None = None) -> dict[str
         return {
             **summary(complaint, at_or_now(as_of)),
             "subject": complaint.subject,
+            "description": complaint.description,
+            "desired_outcome": complaint.desired_outcome,
             "complainant": {
                 "name": complaint.complainant.name,
                 "email": complaint.complainant.email,
@@ -112,12 +131,22 @@ def show(*, app: App, reference: str, as_of: datetime | None = None) -> dict[str
 
 
 def list_complaints(
-    *, app: App, states: list[State], overdue: bool, as_of: datetime | None = None, limit: int = 200
+    *,
+    app: App,
+    states: list[State],
+    overdue: bool,
+    as_of: datetime | None = None,
+    limit: int = 200,
+    filters: dict[str, str | None] | None = None,
 ) -> list[dict[str, Any]]:
     """Complaints by state, or those overdue, by answer date."""
     as_of = at_or_now(as_of)
     with app.db.reader() as session:
         found = repository.search(
-            session=session, states=states, overdue_at=as_of if overdue else None, limit=limit
+            session=session,
+            states=states,
+            overdue_at=as_of if overdue else None,
+            filters=filters,
+            limit=limit,
         )
         return [summary(c, as_of) for c in found]

@@ -1,0 +1,1 @@
+"""The web: customer pages (intake, tracking, survey), the intake API and the staff API."""

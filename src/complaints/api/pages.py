@@ -1,0 +1,72 @@
+"""Render the web pages: autoescaped Jinja2 from templates/web/, strings in fr and en."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from complaints.app import App
+
+
+@lru_cache(maxsize=4)
+def _environment(templates: Path) -> Environment:
+    return Environment(
+        loader=FileSystemLoader(templates),
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@lru_cache(maxsize=4)
+def strings(templates: Path) -> dict[str, dict[str, Any]]:
+    data: dict[str, dict[str, Any]] = tomllib.loads(
+        (templates / "web" / "strings.toml").read_text("utf-8")
+    )
+    return data
+
+
+def switch_url(request: Request, lang: str) -> str:
+    """This page in the other language."""
+    other = "en" if lang == "fr" else "fr"
+    return str(request.url.include_query_params(lang=other).path) + f"?lang={other}"
+
+
+def render(
+    app: App, request: Request, name: str, lang: str, status: int = 200, **context: Any
+) -> HTMLResponse:
+    templates = app.settings.home / "templates"
+    page = _environment(templates).get_template(f"web/{name}.html.j2")
+    html = page.render(
+        lang=lang,
+        t=strings(templates)[lang],
+        organisation=app.conduct.organisation.name,
+        switch_url=context.pop("switch_url", switch_url(request, lang)),
+        **context,
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def message(app: App, request: Request, lang: str, status: int, key: str) -> HTMLResponse:
+    """A short page that says one thing (an error, a refusal)."""
+    text = strings(app.settings.home / "templates")[lang][key]
+    return render(
+        app, request, "message", lang, status, heading=text, message=text, switch_url=None
+    )
+
+
+def render_with_form(
+    app: App, request: Request, name: str, lang: str, status: int = 200, **context: Any
+) -> HTMLResponse:
+    """`render`, with a CSRF token in the page and its cookie on the response."""
+    token, nonce = request.app.state.csrf.issue(request)
+    page = render(app, request, name, lang, status, csrf=token, **context)
+    request.app.state.csrf.set_cookie(page, nonce)
+    return page

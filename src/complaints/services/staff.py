@@ -1,0 +1,88 @@
+"""Staff members and their API tokens: random, stored hashed, expiring, revocable."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from complaints.app import App
+from complaints.clock import at_or_now
+from complaints.models import StaffMember
+from complaints.services.errors import RuleViolation
+
+ROLES = ("agent", "manager", "admin")
+RANK = {role: rank for rank, role in enumerate(ROLES)}
+
+
+@dataclass(frozen=True)
+class Staff:
+    name: str
+    role: str
+
+    def may(self, role: str) -> bool:
+        """Whether this member has at least `role` (admin ⊃ manager ⊃ agent)."""
+        return RANK[self.role] >= RANK[role]
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def add(*, app: App, name: str, role: str, days: int = 365, at: datetime | None = None) -> str:
+    """Create a member (or give an existing one a new token); the token is shown only now."""
+    at = at_or_now(at)
+    name = name.strip()
+    if role not in ROLES:
+        raise RuleViolation(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    if not name or len(name) > 120 or any(c in name for c in "\r\n"):
+        raise RuleViolation("a staff name is one line of at most 120 characters")
+    token = secrets.token_urlsafe(32)
+    with app.db.transaction() as session:
+        member = session.scalars(select(StaffMember).where(StaffMember.name == name)).one_or_none()
+        if member is None:
+            member = StaffMember(name=name, created_at=at)
+            session.add(member)
+        member.role, member.token_hash = role, _digest(token)
+        member.expires_at, member.revoked_at = at + timedelta(days=days), None
+    return token
+
+
+def revoke(*, app: App, name: str, at: datetime | None = None) -> None:
+    with app.db.transaction() as session:
+        member = session.scalars(select(StaffMember).where(StaffMember.name == name)).one_or_none()
+        if member is None:
+            raise RuleViolation(f"no staff member {name!r}")
+        member.revoked_at = at_or_now(at)
+
+
+def authenticate(*, app: App, token: str, at: datetime | None = None) -> Staff | None:
+    """The member whose valid token this is, or None."""
+    at = at_or_now(at)
+    digest = _digest(token)
+    with app.db.reader() as session:
+        member = session.scalars(
+            select(StaffMember).where(StaffMember.token_hash == digest)
+        ).one_or_none()
+        if member is None or not hmac.compare_digest(member.token_hash, digest):
+            return None
+        if member.revoked_at is not None or member.expires_at <= at:
+            return None
+        return Staff(name=member.name, role=member.role)
+
+
+def members(*, app: App) -> list[dict[str, str | None]]:
+    with app.db.reader() as session:
+        return [
+            {
+                "name": m.name,
+                "role": m.role,
+                "expires_at": m.expires_at.isoformat(),
+                "revoked_at": m.revoked_at.isoformat() if m.revoked_at else None,
+            }
+            for m in session.scalars(select(StaffMember).order_by(StaffMember.name))
+        ]
