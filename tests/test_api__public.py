@@ -48,6 +48,8 @@ def test_errors_stand_next_to_their_field_and_nothing_is_written(
     response = submit_form(client, email="pas-une-adresse", subject="")
     assert response.status_code == 422
     assert 'id="email-error"' in response.text and 'aria-invalid="true"' in response.text
+    assert "Cette adresse e-mail n&#39;est pas valide" in response.text
+    assert "Ce champ est obligatoire." in response.text
     assert 'id="email"' in response.text and "autofocus" in response.text
     assert 'value="Marie Lefèvre"' in response.text  # what was typed is kept
     assert complaints_stored(fake_app) == 0

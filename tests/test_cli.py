@@ -120,3 +120,15 @@ def test_help_explains_each_command(run) -> None:  # type: ignore[no-untyped-def
         "demo",
     ):
         assert command in result.stdout
+
+
+def test_staff_add_prints_a_token_once_and_stores_only_its_hash(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("staff", "add", "Camille Roux", "--role", "manager")
+    assert result.returncode == 0, result.stderr
+    token = result.stdout.strip().splitlines()[-1]
+    assert len(token) >= 40
+    listed = json.loads(run("staff", "list", "--json").stdout)
+    assert listed[0]["name"] == "Camille Roux" and listed[0]["role"] == "manager"
+    assert token not in json.dumps(listed)
+    bad = run("staff", "add", "X", "--role", "boss")
+    assert bad.returncode == 1 and bad.stderr.strip().startswith("error: role must be one of")

@@ -27,9 +27,11 @@ def wait_for(condition, timeout: float) -> bool:  # type: ignore[no-untyped-def]
 
 
 def test_serve_acknowledges_a_new_complaint_at_once(tmp_path: Path, smtp: MailSink) -> None:
+    import httpx
+
     from complaints.prefect_server import healthy
 
-    port = free_port()
+    port, web_port = free_port(), free_port()
     environment = {
         k: v for k, v in os.environ.items() if not k.startswith(("COMPLAINTS_", "PREFECT_API"))
     }
@@ -37,6 +39,7 @@ def test_serve_acknowledges_a_new_complaint_at_once(tmp_path: Path, smtp: MailSi
         COMPLAINTS_DATABASE_URL=f"sqlite:///{tmp_path / 'serve.db'}",
         COMPLAINTS_SMTP_PORT=str(smtp.port),
         COMPLAINTS_PREFECT_PORT=str(port),
+        COMPLAINTS_WEB_PORT=str(web_port),
         PREFECT_HOME=str(tmp_path / "prefect"),
     )
     serve = subprocess.Popen(
@@ -80,6 +83,26 @@ def test_serve_acknowledges_a_new_complaint_at_once(tmp_path: Path, smtp: MailSi
         assert wait_for(lambda: len(smtp.messages) == 1, 60), "no acknowledgement"
         print(f"\nserve: submit → acknowledgement received in {time.monotonic() - submitted:.2f} s")
         assert "REC-" in smtp.messages[0]["Subject"]
+        started = time.monotonic()  # the web intake nudges the dispatcher: no poll wait
+        created = httpx.post(
+            f"http://127.0.0.1:{web_port}/api/complaints",
+            timeout=30,
+            json={
+                "name": "Jean",
+                "email": "j@exemple.fr",
+                "subject": "Facture",
+                "description": "Erreur",
+                "product": "Mobile",
+                "region": "Occitanie",
+            },
+        )
+        assert created.status_code == 201, created.text
+        assert wait_for(lambda: len(smtp.messages) == 2, 60), (
+            "no acknowledgement for the web intake"
+        )
+        print(
+            f"serve: POST /api/complaints → acknowledgement received in {time.monotonic() - started:.2f} s"
+        )
     finally:
         serve.send_signal(signal.SIGINT)
         try:
@@ -87,4 +110,4 @@ def test_serve_acknowledges_a_new_complaint_at_once(tmp_path: Path, smtp: MailSi
         except subprocess.TimeoutExpired:
             serve.kill()
     assert not healthy(f"http://127.0.0.1:{port}/api"), "serve left its Prefect server running"
-    assert len(smtp.messages) == 1
+    assert len(smtp.messages) == 2

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -51,6 +51,22 @@ def _form_page(
     )
 
 
+def _explain(error: Any, texts: dict[str, Any]) -> str:
+    """A pydantic error in the customer's words and language."""
+    kind, text = error["type"], str(error.get("msg", ""))
+    if kind == "missing" or "must not be empty" in text:
+        return str(texts["err_required"])
+    if kind == "string_too_long":
+        return str(texts["err_too_long"]).format(max=error.get("ctx", {}).get("max_length", ""))
+    if "email" in text:
+        return str(texts["err_email"])
+    if "one line" in text:
+        return str(texts["err_line"])
+    if "phone" in text:
+        return str(texts["err_phone"])
+    return str(texts["err_invalid"])
+
+
 @router.get("/", response_class=HTMLResponse)
 def form(app: AppDep, request: Request, lang: Lang) -> HTMLResponse:
     """The complaint form: works without JavaScript."""
@@ -70,7 +86,8 @@ async def submit(app: AppDep, request: Request, lang: Lang) -> Response:
     try:
         receipt = intake.receive(app=app, intake=Intake.model_validate(data))
     except ValidationError as error:
-        errors = {str(e["loc"][0]): e["msg"] for e in error.errors() if e["loc"]}
+        texts = strings(app.settings.home / "templates")[lang]
+        errors = {str(e["loc"][0]): _explain(e, texts) for e in error.errors() if e["loc"]}
         ordered = {key: errors[key] for key in FIELDS if key in errors}
         return _form_page(app, request, lang, values, ordered, status=422)
     request.app.state.on_intake()
