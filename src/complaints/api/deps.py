@@ -60,8 +60,3 @@ def current_staff(request: Request, app: AppDep) -> Staff:
 
 
 StaffDep = Annotated[Staff, Depends(current_staff)]
-
-
-def require(member: Staff, role: str) -> None:
-    if not member.may(role):
-        raise HTTPException(403, f"this needs the {role} role; {member.name} is {member.role}")

@@ -2,53 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
-from complaints.api.deps import AppDep, StaffDep, require
+from complaints.api.deps import AppDep, StaffDep
+from complaints.api.steps import (
+    ActionIn,
+    AnalysisIn,
+    AssignIn,
+    OutcomeIn,
+    ReasonIn,
+    ResponseIn,
+    perform,
+)
+from complaints.app import App
 from complaints.lifecycle import State
-from complaints.models import ActionKind, Decision
-from complaints.services import handling, views
+from complaints.services import views
+from complaints.services.staff import Staff
 
 router = APIRouter(prefix="/api/staff", tags=["staff"])
-
-
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class AnalysisIn(_Body):
-    root_cause: str = Field(min_length=1, max_length=5000)
-    category: str = Field(max_length=40)
-    founded: bool
-    severity: str | None = Field(None, pattern="^(critical|high|normal)$")
-
-
-class ActionIn(_Body):
-    kind: ActionKind
-    description: str = Field(min_length=1, max_length=2000)
-    owner: str = Field(min_length=1, max_length=120)
-    due_on: date
-
-
-class ResponseIn(_Body):
-    decision: Decision
-    message: str = Field(min_length=1, max_length=10_000)
-
-
-class ReasonIn(_Body):
-    reason: str = Field(min_length=1, max_length=2000)
-
-
-class OutcomeIn(_Body):
-    outcome: str = Field(min_length=1, max_length=5000)
-
-
-class AssignIn(_Body):
-    assignee: str = Field(min_length=1, max_length=120)
 
 
 class Moved(BaseModel):
@@ -89,7 +63,10 @@ def read(reference: str, app: AppDep, member: StaffDep) -> dict[str, Any]:
     return views.show(app=app, reference=reference, viewer=member.name)
 
 
-def _moved(request: Request, reference: str, state: str) -> Moved:
+def _take(
+    step: str, reference: str, body: BaseModel, app: App, member: Staff, request: Request
+) -> Moved:
+    state = perform(app, member, reference, step, body)
     request.app.state.on_intake()  # any e-mail the step wrote goes out at once
     return Moved(reference=reference, state=state)
 
@@ -98,101 +75,49 @@ def _moved(request: Request, reference: str, state: str) -> Moved:
 def analyse(
     reference: str, body: AnalysisIn, app: AppDep, member: StaffDep, request: Request
 ) -> Moved:
-    require(member, "agent")
-    return _moved(
-        request,
-        reference,
-        handling.record_analysis(
-            app=app,
-            reference=reference,
-            by=member.name,
-            root_cause=body.root_cause,
-            category=body.category,
-            founded=body.founded,
-            severity=body.severity,
-        ),
-    )
+    """Record the analysis (agent)."""
+    return _take("analysis", reference, body, app, member, request)
 
 
 @router.post("/complaints/{reference}/actions")
 def plan(reference: str, body: ActionIn, app: AppDep, member: StaffDep, request: Request) -> Moved:
-    require(member, "agent")
-    return _moved(
-        request,
-        reference,
-        handling.plan_action(
-            app=app,
-            reference=reference,
-            by=member.name,
-            kind=body.kind,
-            description=body.description,
-            owner=body.owner,
-            due_on=body.due_on,
-        ),
-    )
+    """Add a curative, corrective or preventive action (agent)."""
+    return _take("actions", reference, body, app, member, request)
 
 
 @router.post("/complaints/{reference}/response")
 def respond(
     reference: str, body: ResponseIn, app: AppDep, member: StaffDep, request: Request
 ) -> Moved:
-    require(member, "agent")
-    return _moved(
-        request,
-        reference,
-        handling.respond(
-            app=app,
-            reference=reference,
-            by=member.name,
-            decision=body.decision,
-            message=body.message,
-        ),
-    )
+    """Answer the customer (agent)."""
+    return _take("response", reference, body, app, member, request)
 
 
 @router.post("/complaints/{reference}/assign")
 def assign(
     reference: str, body: AssignIn, app: AppDep, member: StaffDep, request: Request
 ) -> Moved:
-    require(member, "manager")
-    return _moved(
-        request,
-        reference,
-        handling.assign(app=app, reference=reference, by=member.name, assignee=body.assignee),
-    )
+    """Give the complaint to a person (manager)."""
+    return _take("assign", reference, body, app, member, request)
 
 
 @router.post("/complaints/{reference}/escalate")
 def escalate(
     reference: str, body: ReasonIn, app: AppDep, member: StaffDep, request: Request
 ) -> Moved:
-    require(member, "manager")
-    return _moved(
-        request,
-        reference,
-        handling.escalate(app=app, reference=reference, by=member.name, reason=body.reason),
-    )
+    """Refer to the mediator now (manager)."""
+    return _take("escalate", reference, body, app, member, request)
 
 
 @router.post("/complaints/{reference}/mediation")
 def mediation(
     reference: str, body: OutcomeIn, app: AppDep, member: StaffDep, request: Request
 ) -> Moved:
-    require(member, "manager")
-    return _moved(
-        request,
-        reference,
-        handling.record_mediation_outcome(
-            app=app, reference=reference, by=member.name, outcome=body.outcome
-        ),
-    )
+    """Record the mediator's outcome (manager)."""
+    return _take("mediation", reference, body, app, member, request)
 
 
 @router.post("/complaints/{reference}/close")
 def close(reference: str, body: ReasonIn, app: AppDep, member: StaffDep, request: Request) -> Moved:
-    require(member, "manager")
-    return _moved(
-        request,
-        reference,
-        handling.close(app=app, reference=reference, by=member.name, reason=body.reason),
-    )
+    """Close the complaint (manager)."""
+    return _take("close", reference, body, app, member, request)

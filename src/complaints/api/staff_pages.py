@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
 from complaints.api.deps import STAFF_COOKIE, AppDep, Lang, current_staff
 from complaints.api.pages import message, render_with_form, strings
+from complaints.api.steps import STEPS, perform
 from complaints.lifecycle import OPEN_STATES
-from complaints.models import ActionKind, Decision
-from complaints.services import handling, views
 from complaints.services import staff as staff_service
+from complaints.services import views
 from complaints.services.errors import REFUSALS
 from complaints.services.staff import Staff
 
@@ -111,53 +111,24 @@ async def act(
     form = {k: str(v) for k, v in (await request.form()).items()}
     if not request.app.state.csrf.valid(request, form.get("csrf")):
         return message(app, request, lang, 403, "csrf")
-    needs = {"assign": "manager", "escalate": "manager", "mediation": "manager", "close": "manager"}
-    if not member.may(needs.get(step, "agent")):
-        return _page(
-            app, request, lang, member, reference, error=f"{step}: {needs[step]} only", status=403
-        )
-    by = member.name
+    if step not in STEPS:
+        return message(app, request, lang, 404, "not_found")
+    fields = {k: v for k, v in form.items() if k != "csrf"}
+    if "founded" in fields:
+        fields["founded"] = str(fields["founded"] == "yes")
     try:
-        if step == "analysis":
-            handling.record_analysis(
-                app=app,
-                reference=reference,
-                by=by,
-                root_cause=form.get("root_cause", ""),
-                category=form.get("category", ""),
-                founded=form.get("founded") == "yes",
-            )
-        elif step == "action":
-            handling.plan_action(
-                app=app,
-                reference=reference,
-                by=by,
-                kind=ActionKind(form.get("kind", "")),
-                description=form.get("description", ""),
-                owner=form.get("owner", ""),
-                due_on=date.fromisoformat(form.get("due_on", "")),
-            )
-        elif step == "response":
-            handling.respond(
-                app=app,
-                reference=reference,
-                by=by,
-                decision=Decision(form.get("decision", "")),
-                message=form.get("message", ""),
-            )
-        elif step == "assign":
-            handling.assign(app=app, reference=reference, by=by, assignee=form.get("assignee", ""))
-        elif step == "escalate":
-            handling.escalate(app=app, reference=reference, by=by, reason=form.get("reason", ""))
-        elif step == "mediation":
-            handling.record_mediation_outcome(
-                app=app, reference=reference, by=by, outcome=form.get("outcome", "")
-            )
-        elif step == "close":
-            handling.close(app=app, reference=reference, by=by, reason=form.get("reason", ""))
-        else:
-            return message(app, request, lang, 404, "not_found")
-    except (*REFUSALS, ValueError) as refusal:
+        perform(app, member, reference, step, STEPS[step].body.model_validate(fields))
+    except HTTPException as refused:
+        return _page(
+            app,
+            request,
+            lang,
+            member,
+            reference,
+            error=str(refused.detail),
+            status=refused.status_code,
+        )
+    except (*REFUSALS, ValidationError) as refusal:
         return _page(app, request, lang, member, reference, error=str(refusal), status=409)
     request.app.state.on_intake()
     done = strings(app.settings.home / "templates")[lang]["staff"]["done"]
