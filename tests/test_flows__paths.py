@@ -201,3 +201,19 @@ def test_prefect_holds_references_never_personal_data(app: App, smtp: MailSink) 
     assert reference in everything  # the operations team finds the complaint by reference
     for secret in ("Zoé", "Personnelle", "zoe.personnelle", "06 99 88 77 66", "Détails privés"):
         assert secret not in everything
+
+
+def test_monthly_review_is_emailed_once_per_month(app: App, smtp: MailSink) -> None:
+    reference = intake_service.receive(app=app, intake=intake(), at=T0).reference
+    run_due(0)
+    answer(app, reference, day(3))
+    run_due(3)
+    before = len(smtp.messages)
+    first = asyncio.run(orchestration.monthly_review(datetime(2026, 4, 1, 6, tzinfo=UTC)))
+    assert first["reviews_sent"] == 2  # the two recipients of config/conduct.toml
+    reviews = smtp.messages[before:]
+    assert {str(m["To"]) for m in reviews} == {"qualite@exemple-services.fr", "direction@exemple-services.fr"}
+    assert reviews[0]["Subject"] == "Revue mensuelle des réclamations — 2026-03"
+    assert "<svg" in html(reviews[0]) and "Reçues : 1" in text(reviews[0])
+    again = asyncio.run(orchestration.monthly_review(datetime(2026, 4, 1, 7, tzinfo=UTC)))
+    assert again["reviews_queued"] == 0 and len(smtp.messages) == before + 2

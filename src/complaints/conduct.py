@@ -18,6 +18,7 @@ class Organisation(_Data):
     language: Literal["fr", "en"] = "fr"
     manager_name: str
     manager_email: EmailStr
+    review_recipients: list[EmailStr] = []  # who receives the monthly review report
 
 
 class Acknowledge(_Data):
@@ -49,6 +50,12 @@ class Triage(_Data):
     priority: dict[str, int] = {"critical": 1, "high": 2, "normal": 3}
 
 
+class Improvement(_Data):
+    recurring_threshold: int = Field(3, ge=2)  # this many of one product and category in the window
+    recurring_window_days: int = Field(90, ge=1)
+    effectiveness_after_days: int = Field(90, ge=1)  # when a corrective action's effect is checked
+
+
 class Category(_Data):
     key: str
     fr: str
@@ -71,6 +78,7 @@ class Conduct(_Data):
     follow_up: FollowUp = FollowUp()
     escalation: Escalation = Escalation()
     triage: Triage = Triage()
+    improvement: Improvement = Improvement()
     categories: list[Category]
     mediators: list[Mediator] = Field(min_length=1)
 

@@ -74,6 +74,10 @@ async def serve(sweep_seconds: float, poll_seconds: float) -> None:
     for name in ("deadlines", "follow_up"):
         flow = orchestration.load(name)
         await runner.aadd_flow(flow, name=f"{flow.name}-schedule", interval=interval)
+    review = orchestration.load("review")
+    await runner.aadd_flow(
+        review, name="monthly-review-schedule", cron="0 6 1 * *"
+    )  # 1st of the month
     dispatcher = Dispatcher(poll_seconds)
     web = uvicorn.Server(
         uvicorn.Config(

@@ -79,9 +79,11 @@ class Complaint(Base):
     received_at: Mapped[datetime] = mapped_column(index=True)
     acknowledged_at: Mapped[datetime | None]
     answered_at: Mapped[datetime | None]
+    first_answered_at: Mapped[datetime | None]  # the promise is judged on the first answer
     closed_at: Mapped[datetime | None]
     acknowledge_by: Mapped[datetime]
-    answer_by: Mapped[datetime]
+    answer_by: Mapped[datetime]  # the answer owed now (a review sets a new one)
+    promised_answer_by: Mapped[datetime | None]  # the first promise, by which the register judges
     survey_at: Mapped[datetime | None]
     feedback_by: Mapped[datetime | None]
     wake_at: Mapped[datetime | None]
@@ -140,6 +142,9 @@ class Action(Base):
     due_on: Mapped[date] = mapped_column(Date)
     planned_at: Mapped[datetime]
     done_at: Mapped[datetime | None]
+    # Corrective and preventive actions: did complaints of the same cause stop?
+    checked_at: Mapped[datetime | None]
+    effective: Mapped[bool | None]
 
 
 class Response(Base):
@@ -200,7 +205,7 @@ class OutboxMessage(Base):
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_pending", "status", "next_attempt_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     recipient: Mapped[str] = mapped_column(String(254))
     recipient_name: Mapped[str] = mapped_column(String(120), default="")

@@ -15,6 +15,7 @@ ENTRYPOINTS = {
     "follow_up": "flows/follow_up.py:follow_up",
     "escalate": "flows/escalation.py:escalate_to_mediator",
     "run_due": "flows/sweep.py:run_due",
+    "review": "flows/review.py:monthly_review",
 }
 
 
@@ -40,4 +41,10 @@ async def handle(
 ) -> dict[str, str]:
     """Run the lifecycle flow on these complaints (or on every one waiting)."""
     result: dict[str, str] = await load("handle")(references, as_of)
+    return result
+
+
+async def monthly_review(as_of: datetime | None = None) -> dict[str, int]:
+    """Run the monthly review flow once."""
+    result: dict[str, int] = await load("review")(as_of)
     return result

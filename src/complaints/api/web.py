@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from complaints import __version__
-from complaints.api import intake_api, public, staff_api, staff_pages
+from complaints.api import dashboard, intake_api, public, staff_api, staff_pages
 from complaints.api.security import Csrf, RateLimit, guard, secret_key
 from complaints.app import App
 from complaints.lifecycle import IllegalTransition
@@ -29,7 +29,13 @@ def create_web_app(app: App, on_intake: Callable[[], None] | None = None) -> Fas
     web.state.intake_limit = RateLimit(app.settings.intake_per_minute, app.settings.intake_burst)
     web.state.on_intake = on_intake or (lambda: None)
     web.middleware("http")(guard)
-    for router in (intake_api.router, staff_api.router, staff_pages.router, public.router):
+    for router in (
+        intake_api.router,
+        staff_api.router,
+        dashboard.router,
+        staff_pages.router,
+        public.router,
+    ):
         web.include_router(router)
 
     @web.exception_handler(NotFound)

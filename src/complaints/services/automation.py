@@ -73,7 +73,7 @@ def start_analysis(session: Session, app: App, complaint: Complaint, at: datetim
     ).answer_by
     shortened = promised < complaint.answer_by
     if shortened:
-        complaint.answer_by = promised
+        complaint.answer_by = complaint.promised_answer_by = promised
     window = timedelta(days=conduct.triage.recurring_window_days)
     similar = repository.recent_similar(session=session, complaint=complaint, window=window)
     for other_id, _ in similar:

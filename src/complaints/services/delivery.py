@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
+
 from complaints import repository
 from complaints.app import App
 from complaints.clock import at_or_now
@@ -37,6 +39,8 @@ def _mark_sent(app: App, message_id: int, at: datetime) -> None:
         message = session.get_one(OutboxMessage, message_id)
         message.status, message.sent_at, message.claimed_until = "sent", at, None
         message.attempts += 1
+        if message.complaint_id is None:  # organisation mail (the monthly review): no history
+            return
         complaint = session.get_one(Complaint, message.complaint_id)
         record(
             session,
@@ -67,6 +71,8 @@ def _mark_failed(app: App, message_id: int, at: datetime, error: str, *, permane
         message.next_attempt_at = at + _backoff(message.attempts)
         if permanent:
             message.status = "rejected"
+        if message.complaint_id is None:
+            return
         complaint = session.get_one(Complaint, message.complaint_id)
         if (permanent or message.attempts >= FLAG_AFTER) and not complaint.needs_attention:
             complaint.needs_attention = True
@@ -98,14 +104,38 @@ def _claim(app: App, references: list[str]) -> list[tuple[OutboxMessage, str]]:
                 as_of=clock,
             )
         )
-        return [(m, ids[m.complaint_id]) for m in pending if m.id in taken]
+        return [(m, ids[m.complaint_id]) for m in pending if m.id in taken and m.complaint_id]
 
 
-async def deliver(*, app: App, references: list[str], at: datetime | None = None) -> DeliveryReport:
-    """Send the pending e-mails of these complaints, each marked sent as soon as it is accepted."""
+def _claim_organisation(app: App) -> list[tuple[OutboxMessage, str]]:
+    with app.db.transaction() as session:
+        pending = list(
+            session.scalars(
+                select(OutboxMessage).where(
+                    OutboxMessage.complaint_id.is_(None), OutboxMessage.status == "pending"
+                )
+            )
+        )
+        clock = at_or_now(None)
+        taken = set(
+            repository.claim_messages(
+                session=session,
+                message_ids=[m.id for m in pending],
+                until=clock + LEASE,
+                as_of=clock,
+            )
+        )
+        return [(m, "organisation") for m in pending if m.id in taken]
+
+
+async def deliver(
+    *, app: App, references: list[str], at: datetime | None = None, organisation: bool = False
+) -> DeliveryReport:
+    """Send the pending e-mails of these complaints (or the organisation's own, such as the
+    monthly review), each marked sent as soon as it is accepted."""
     at = at_or_now(at)
     report = DeliveryReport()
-    claimed = _claim(app, references)
+    claimed = _claim_organisation(app) if organisation else _claim(app, references)
     if not claimed:
         return report
     async with app.sender.connect() as connection:

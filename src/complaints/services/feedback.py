@@ -75,6 +75,7 @@ def _follow(
         complaint.answer_by = policy.review_due(app.conduct, at)
         complaint.escalation_level = policy.Level.NONE
         complaint.survey_at = complaint.feedback_by = None
+        complaint.answered_at = None  # a new answer is owed; the first stays in first_answered_at
         move(
             session,
             app.conduct,

@@ -141,6 +141,7 @@ def respond(
             )
         on_time = at <= complaint.answer_by
         complaint.answered_at = at
+        complaint.first_answered_at = complaint.first_answered_at or at
         complaint.survey_at = policy.survey_due(app.conduct, at)
         complaint.feedback_by = None
         move(

@@ -92,6 +92,7 @@ def _receive(*, app: App, intake: Intake, at: datetime, idempotency_key: str | N
             received_at=at,
             acknowledge_by=deadlines.acknowledge_by,
             answer_by=deadlines.answer_by,
+            promised_answer_by=deadlines.answer_by,
             escalation_level=0,
             reviews_done=0,
             severity="normal",

@@ -1,0 +1,138 @@
+"""The promise register (ISO 10001): each promise of the code of conduct, how often it was kept,
+per channel, product and region, and every breach with its cause."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from complaints.app import App
+from complaints.models import Complaint, OutboxMessage, Survey
+from complaints.reporting.sql import Scope, share
+
+BY = ("channel", "product", "region")
+
+
+@dataclass(frozen=True)
+class Promise:
+    key: str
+    fr: str
+    en: str
+    due: ColumnElement[bool]  # the promise has fallen due
+    kept: ColumnElement[bool]  # ... and was kept
+
+
+def promises(now: datetime) -> list[Promise]:
+    c = Complaint
+    survey_sent = exists().where(Survey.complaint_id == c.id, Survey.sent_at.is_not(None))
+    answer_mail = exists().where(
+        OutboxMessage.complaint_id == c.id,
+        OutboxMessage.kind == "answer",
+        OutboxMessage.status == "sent",
+    )
+    return [
+        Promise(
+            "acknowledge",
+            "Accuser réception immédiatement",
+            "Acknowledge at once",
+            or_(c.acknowledged_at.is_not(None), c.acknowledge_by < now),
+            c.acknowledged_at <= c.acknowledge_by,
+        ),
+        Promise(
+            "answer",
+            "Répondre dans le délai promis (15 jours pour l'écrit)",
+            "Answer within the promised time",
+            or_(c.first_answered_at.is_not(None), c.promised_answer_by < now),
+            c.first_answered_at <= c.promised_answer_by,
+        ),
+        Promise(
+            "follow_up",
+            "Mesurer la satisfaction après la réponse",
+            "Follow up satisfaction after the answer",
+            c.survey_at < now - timedelta(days=1),
+            survey_sent,
+        ),
+        Promise(
+            "mediation",
+            "Informer du recours au médiateur",
+            "Tell of the right to the mediator",
+            c.first_answered_at.is_not(None),
+            answer_mail,
+        ),
+    ]
+
+
+def _rates(session: Session, scope: Scope, promise: Promise, column: Any | None) -> Any:
+    kept = func.sum(case((promise.kept, 1), else_=0))
+    columns = [func.count(), kept] if column is None else [column, func.count(), kept]
+    query = select(*columns).where(*scope.where(), promise.due)
+    if column is None:
+        due, held = session.execute(query).one()
+        return {"due": due, "kept": int(held or 0), "rate": share(int(held or 0), due)}
+    rows = session.execute(query.group_by(column).order_by(column))
+    return [
+        {"value": str(v), "due": d, "kept": int(k or 0), "rate": share(int(k or 0), d)}
+        for v, d, k in rows
+    ]
+
+
+def _cause(key: str, row: Any, now: datetime) -> str:
+    def late(done: datetime | None, due: datetime) -> str:
+        if done is None:
+            return f"not done, overdue by {(now - due).days} day(s)"
+        hours = (done - due).total_seconds() / 3600
+        return f"{hours:.1f} h late" if hours < 48 else f"{hours / 24:.0f} days late"
+
+    if key == "acknowledge":
+        return late(row.acknowledged_at, row.acknowledge_by)
+    if key == "answer":
+        return late(row.first_answered_at, row.promised_answer_by) + (
+            ", escalated" if row.escalation_level else ""
+        )
+    if key == "follow_up":
+        return "survey not sent"
+    return "answer e-mail not delivered"
+
+
+def register(
+    *, app: App, scope: Scope, now: datetime, breaches_limit: int = 200
+) -> list[dict[str, Any]]:
+    """Each promise: overall rate, per channel/product/region, and its breaches (most recent first)."""
+    out = []
+    with app.db.reader() as session:
+        for promise in promises(now):
+            broken = session.execute(
+                select(
+                    Complaint.reference,
+                    Complaint.received_at,
+                    Complaint.acknowledged_at,
+                    Complaint.acknowledge_by,
+                    Complaint.first_answered_at,
+                    Complaint.promised_answer_by,
+                    Complaint.escalation_level,
+                )
+                .where(*scope.where(), promise.due, or_(~promise.kept, promise.kept.is_(None)))
+                .order_by(Complaint.received_at.desc())
+                .limit(breaches_limit)
+            )
+            out.append(
+                {
+                    "key": promise.key,
+                    "fr": promise.fr,
+                    "en": promise.en,
+                    **_rates(session, scope, promise, None),
+                    "by": {
+                        name: _rates(session, scope, promise, getattr(Complaint, name))
+                        for name in BY
+                    },
+                    "breaches": [
+                        {"reference": r.reference, "cause": _cause(promise.key, r, now)}
+                        for r in broken
+                    ],
+                }
+            )
+    return out

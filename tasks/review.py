@@ -1,0 +1,31 @@
+"""Tasks of the monthly review: effectiveness checks, the report, its e-mails."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from prefect import task
+
+from complaints.app import get_app
+from complaints.reporting.improvement import check_effectiveness
+from complaints.services import delivery, review
+
+
+@task(name="check action effectiveness", retries=2, retry_delay_seconds=[1.0, 5.0])
+async def check_actions(as_of: datetime) -> int:
+    """Corrective and preventive actions done long enough ago: did their cause stop?"""
+    return len(check_effectiveness(app=get_app(), at=as_of))
+
+
+@task(name="prepare monthly review", retries=2, retry_delay_seconds=[1.0, 5.0])
+async def prepare_review(as_of: datetime) -> int:
+    """Last month's report, queued for the quality managers."""
+    return review.queue_monthly_review(app=get_app(), at=as_of)
+
+
+@task(name="send monthly review", retries=3, retry_delay_seconds=[2.0, 10.0, 60.0])
+async def send_review(as_of: datetime) -> int:
+    report = await delivery.deliver(app=get_app(), references=[], at=as_of, organisation=True)
+    if not report.complete:
+        raise RuntimeError(f"{len(report.failed)} review e-mail(s) not accepted; kept pending")
+    return report.sent

@@ -1,0 +1,46 @@
+"""The dashboard (staff only), its JSON, and the public promise register (aggregates only)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from complaints.api.web import create_web_app
+from complaints.app import App
+from complaints.services import automation, intake, staff
+from tests.conftest import intake as sample
+
+
+@pytest.fixture
+def client(fake_app: App) -> Iterator[TestClient]:
+    with TestClient(create_web_app(fake_app)) as client:
+        yield client
+
+
+@pytest.fixture
+def reference(fake_app: App) -> str:
+    at = datetime.now(UTC) - timedelta(days=3)
+    ref = intake.receive(app=fake_app, intake=sample(), at=at).reference
+    automation.run_step(fake_app, automation.acknowledge, [ref], at)
+    return ref
+
+
+def test_dashboard_is_for_staff_only(client: TestClient, fake_app: App, reference: str) -> None:
+    assert client.get("/staff/tableau", follow_redirects=False).status_code == 303
+    assert client.get("/api/staff/report").status_code == 401
+    token = staff.add(app=fake_app, name="Luc", role="manager")
+    page = client.get("/staff/tableau", headers={"Authorization": f"Bearer {token}"})
+    assert page.status_code == 200 and "<svg" in page.text and "Revue des réclamations" in page.text
+    data = client.get("/api/staff/report", params={"days": 7, "product": "Box Fibre"},
+                      headers={"Authorization": f"Bearer {token}"}).json()
+    assert data["figures"]["total"] == 1 and data["figures"]["scope"]["product"] == "Box Fibre"
+
+
+def test_public_promise_register_shows_aggregates_only(client: TestClient, reference: str) -> None:
+    page = client.get("/engagements")
+    assert page.status_code == 200
+    assert "Accuser réception immédiatement" in page.text and "100.0 %" in page.text
+    assert reference not in page.text and "marie" not in page.text.lower()

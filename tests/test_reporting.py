@@ -1,0 +1,160 @@
+"""The steering figures against data built with known answers."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from complaints.app import App
+from complaints.models import ActionKind
+from complaints.reporting.figures import overview
+from complaints.reporting.improvement import actions, check_effectiveness, complete, recurring
+from complaints.reporting.promises import register
+from complaints.reporting.report import build, to_csv, to_html
+from complaints.reporting.sql import Scope
+from complaints.services import automation, delivery, feedback, handling, intake
+from complaints.services.views import show
+from tests.conftest import intake as sample
+from tests.factories import answer
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+NOW = datetime(2026, 4, 30, 12, 0, tzinfo=UTC)
+
+
+def day(n: float) -> datetime:
+    return T0 + timedelta(days=n)
+
+
+def received(app: App, n: float, ack_after_hours: float | None, **changes: str) -> str:
+    reference = intake.receive(app=app, intake=sample(**changes), at=day(n)).reference
+    if ack_after_hours is not None:
+        at = day(n) + timedelta(hours=ack_after_hours)
+        automation.run_step(app, automation.acknowledge, [reference], at)
+        automation.run_step(app, automation.start_analysis, [reference], at)
+    return reference
+
+
+@pytest.fixture
+def known(fake_app: App) -> dict[str, str]:
+    """A: on time everywhere, satisfied.  B: acknowledged 2 h late, answered late (day 20), review.
+    C: phone, never answered (overdue).  D: received the last day, not yet due."""
+    a = received(fake_app, 0, 0.5, channel="web", product="Box Fibre", region="Bretagne")
+    b = received(fake_app, 1, 2.0, channel="letter", product="Box Fibre", region="Bretagne")
+    c = received(
+        fake_app,
+        2,
+        0.25,
+        channel="phone",
+        product="Mobile",
+        region="Occitanie",
+        description="Facture erronée, remboursement demandé",
+    )
+    d = received(fake_app, 58, None, channel="web", product="Mobile", region="Occitanie")
+    answer(fake_app, a, day(10))
+    answer(fake_app, b, day(21))  # received day 1, promised day 16
+    asyncio.run(delivery.deliver(app=fake_app, references=[a, b], at=day(21)))
+    automation.run_step(fake_app, automation.send_survey, [a, b], day(29))
+    feedback.record_feedback(app=fake_app, reference=a, satisfied=True, at=day(30))
+    feedback.record_feedback(app=fake_app, reference=b, satisfied=False, at=day(30))
+    return {"a": a, "b": b, "c": c, "d": d}
+
+
+def test_counts_times_and_rates(fake_app: App, known: dict[str, str]) -> None:
+    f = overview(app=fake_app, scope=Scope(since=T0, until=NOW), now=NOW)
+    assert f["total"] == 4
+    assert dict(f["by"]["channel"]) == {"web": 2, "letter": 1, "phone": 1}
+    assert f["trend"] == [("2026-03", 3), ("2026-04", 1)]
+    ack = f["acknowledgement_hours"]
+    assert (ack["count"], ack["median"], ack["p90"]) == (3, 0.5, 2.0)
+    assert ack["on_time_share"] == pytest.approx(2 / 3, abs=1e-4)
+    assert (f["answer_days"]["count"], f["answer_days"]["median"]) == (2, 10.0)
+    assert f["answer_days"]["on_time_share"] == 0.5
+    assert f["satisfaction"] == {"answered_surveys": 2, "satisfied": 1, "rate": 0.5}
+    assert f["reopen_rate"] == 0.5
+    assert (f["open_now"], f["overdue_now"]) == (3, 2)  # B reopened (due again day 45), C
+
+
+def test_filters_narrow_every_figure(fake_app: App, known: dict[str, str]) -> None:
+    f = overview(
+        app=fake_app, scope=Scope(since=T0, until=NOW, filters={"product": "Mobile"}), now=NOW
+    )
+    assert f["total"] == 2 and f["answer_days"]["count"] == 0
+
+
+def test_promise_register_rates_breaches_and_causes(fake_app: App, known: dict[str, str]) -> None:
+    promises = {
+        p["key"]: p for p in register(app=fake_app, scope=Scope(since=T0, until=NOW), now=NOW)
+    }
+    ack = promises["acknowledge"]
+    assert (ack["due"], ack["kept"]) == (4, 2)  # D was never acknowledged: past its 60 minutes
+    causes = {b["reference"]: b["cause"] for b in ack["breaches"]}
+    assert causes == {known["b"]: "1.0 h late", known["d"]: "not done, overdue by 1 day(s)"}
+    ans = promises["answer"]
+    assert (ans["due"], ans["kept"]) == (3, 1)  # A kept; B late; C overdue; D not yet due
+    causes = {b["reference"]: b["cause"] for b in ans["breaches"]}
+    assert causes[known["b"]] == "5 days late"
+    assert causes[known["c"]].startswith("not done, overdue by")
+    by_channel = {g["value"]: g["rate"] for g in ans["by"]["channel"]}
+    assert by_channel == {"web": 1.0, "letter": 0.0, "phone": 0.0}
+    assert (promises["mediation"]["due"], promises["mediation"]["kept"]) == (2, 2)
+
+
+def test_recurring_causes_are_flagged_with_their_complaints(fake_app: App) -> None:
+    refs = [received(fake_app, n, 0.1) for n in (0, 5, 9)]  # same product and category
+    received(fake_app, 10, 0.1, product="Autre")
+    flagged = recurring(app=fake_app, until=day(30))
+    assert [(c["product"], c["category"], c["count"]) for c in flagged] == [
+        ("Box Fibre", "delivery", 3)
+    ]
+    assert sorted(flagged[0]["references"]) == sorted(refs)
+    assert recurring(app=fake_app, until=day(200)) == []  # outside the 90-day window
+
+
+def test_actions_tracked_to_completion_and_effect_checked(fake_app: App) -> None:
+    first = received(fake_app, 0, 0.1)
+    handling.record_analysis(
+        app=fake_app,
+        reference=first,
+        by="A",
+        root_cause="Tri",
+        category="delivery",
+        founded=True,
+        at=day(1),
+    )
+    handling.plan_action(
+        app=fake_app,
+        reference=first,
+        by="A",
+        kind=ActionKind.CORRECTIVE,
+        description="Nouveau centre de tri",
+        owner="Logistique",
+        due_on=date(2026, 3, 10),
+        at=day(1),
+    )
+    [row] = actions(app=fake_app, today=date(2026, 3, 20))
+    assert row["overdue"] is True
+    complete(app=fake_app, action_id=row["id"], by="Logistique", at=day(12))
+    assert check_effectiveness(app=fake_app, at=day(50)) == []  # too early (90 days)
+    received(fake_app, 40, 0.1)  # the same cause came back after the action
+    [checked] = check_effectiveness(app=fake_app, at=day(110))
+    assert (checked["effective"], checked["new_complaints"]) == (False, 1)
+    assert "action_effectiveness_checked" in [
+        e["action"] for e in show(app=fake_app, reference=first)["history"]
+    ]
+    assert check_effectiveness(app=fake_app, at=day(120)) == []  # checked once
+
+
+def test_report_forms(fake_app: App, known: dict[str, str]) -> None:
+    report = build(app=fake_app, scope=Scope(since=T0, until=NOW), now=NOW)
+    html = to_html(fake_app, report)
+    assert "<svg" in html and "Accuser réception immédiatement" in html and "66.7 %" in html
+    public = to_html(fake_app, report, public=True)
+    assert known["c"] not in public and "<svg" not in public  # aggregates only
+    csv = to_csv(report)
+    assert "promise_rate,answer,0.3333" in csv and "by_channel,web,2" in csv
+    statuses = {item["key"]: item["status"] for item in report["audit"]["principles"]}
+    assert len(statuses) == 9 and statuses["responsiveness"] == "evidenced"
+    assert statuses["charges"] == "partial"
+    assert len(report["audit"]["charter"]) == 10
