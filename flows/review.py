@@ -7,13 +7,14 @@ from datetime import datetime
 from prefect import flow
 
 from complaints.clock import at_or_now
-from tasks.review import check_actions, prepare_review, send_review
+from tasks.review import check_actions, prepare_review, refresh_statistics, send_review
 
 
 @flow(name="monthly-review")
 async def monthly_review(as_of: datetime | None = None) -> dict[str, int]:
     """Check the effect of past actions, then send last month's review report."""
     as_of = at_or_now(as_of)
+    await refresh_statistics()
     checked = await check_actions(as_of)
     queued = await prepare_review(as_of)
     sent = await send_review(as_of)

@@ -11,6 +11,12 @@ from complaints.reporting.improvement import check_effectiveness
 from complaints.services import delivery, review
 
 
+@task(name="refresh database statistics", retries=1, retry_delay_seconds=[5.0])
+async def refresh_statistics() -> None:
+    """Keep the report's queries on their indexes (SQLite computes statistics only when asked)."""
+    get_app().db.analyze()
+
+
 @task(name="check action effectiveness", retries=2, retry_delay_seconds=[1.0, 5.0])
 async def check_actions(as_of: datetime) -> int:
     """Corrective and preventive actions done long enough ago: did their cause stop?"""

@@ -1,8 +1,8 @@
-"""first answer, action effectiveness, organisation mail
+"""first answer, action effectiveness, organisation mail, report indexes
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-22 05:04:43.786762
+Create Date: 2026-11-22 05:11:45.600654
 """
 
 from collections.abc import Sequence
@@ -28,6 +28,13 @@ def upgrade() -> None:
     with op.batch_alter_table('complaints', schema=None) as batch_op:
         batch_op.add_column(sa.Column('first_answered_at', complaints.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('promised_answer_by', complaints.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.drop_index(batch_op.f('ix_complaints_product'))
+        batch_op.create_index('ix_complaints_category_received', ['category', 'received_at'], unique=False)
+        batch_op.create_index('ix_complaints_channel_received', ['channel', 'received_at'], unique=False)
+        batch_op.create_index('ix_complaints_customer_type_received', ['customer_type', 'received_at'], unique=False)
+        batch_op.create_index('ix_complaints_product_category_received', ['product', 'category', 'received_at'], unique=False)
+        batch_op.create_index('ix_complaints_product_received', ['product', 'received_at'], unique=False)
+        batch_op.create_index('ix_complaints_region_received', ['region', 'received_at'], unique=False)
 
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.alter_column('complaint_id',
@@ -48,6 +55,13 @@ def downgrade() -> None:
                nullable=False)
 
     with op.batch_alter_table('complaints', schema=None) as batch_op:
+        batch_op.drop_index('ix_complaints_region_received')
+        batch_op.drop_index('ix_complaints_product_received')
+        batch_op.drop_index('ix_complaints_product_category_received')
+        batch_op.drop_index('ix_complaints_customer_type_received')
+        batch_op.drop_index('ix_complaints_channel_received')
+        batch_op.drop_index('ix_complaints_category_received')
+        batch_op.create_index(batch_op.f('ix_complaints_product'), ['product'], unique=False)
         batch_op.drop_column('promised_answer_by')
         batch_op.drop_column('first_answered_at')
 

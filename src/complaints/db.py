@@ -105,5 +105,11 @@ class Database:
 
             upgrade(self)
 
+    def analyze(self) -> None:
+        """Refresh the planner's statistics (SQLite keeps none until asked; PostgreSQL's
+        autovacuum does it too). Without them the report's filtered queries pick poor indexes."""
+        with self.engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")
+
     def dispose(self) -> None:
         self.engine.dispose()

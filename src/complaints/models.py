@@ -57,7 +57,15 @@ class Complainant(Base):
 
 class Complaint(Base):
     __tablename__ = "complaints"
-    __table_args__ = (Index("ix_complaints_wake_at", "wake_at"),)
+    __table_args__ = (
+        Index("ix_complaints_wake_at", "wake_at"),
+        # Every dashboard filter with the period, and the recurrence of a product's cause.
+        *(
+            Index(f"ix_complaints_{name}_received", name, "received_at")
+            for name in ("product", "region", "customer_type", "channel", "category")
+        ),
+        Index("ix_complaints_product_category_received", "product", "category", "received_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
@@ -69,7 +77,7 @@ class Complaint(Base):
     subject: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
     desired_outcome: Mapped[str] = mapped_column(Text, default="")
-    product: Mapped[str] = mapped_column(String(80), index=True)
+    product: Mapped[str] = mapped_column(String(80))
     region: Mapped[str] = mapped_column(String(80))
     customer_type: Mapped[str] = mapped_column(String(40))
     category: Mapped[str | None] = mapped_column(String(40))

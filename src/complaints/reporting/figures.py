@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from complaints.app import App
-from complaints.lifecycle import State
+from complaints.lifecycle import OPEN_STATES
 from complaints.models import Complaint, Escalation, Survey
 from complaints.reporting.sql import DIMENSIONS, Scope, count, month, percentile, seconds, share
 
@@ -47,7 +47,7 @@ def overview(*, app: App, scope: Scope, now: datetime) -> dict[str, Any]:
         total = count(session, *where)
         answered = count(session, *where, Complaint.first_answered_at.is_not(None))
         open_where = [
-            Complaint.state != State.CLOSED,
+            Complaint.state.in_(sorted(OPEN_STATES)),
             *(getattr(Complaint, k) == v for k, v in scope.filters.items()),
         ]
         rows = session.execute(
