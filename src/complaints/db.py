@@ -108,8 +108,13 @@ class Database:
     def analyze(self) -> None:
         """Refresh the planner's statistics (SQLite keeps none until asked; PostgreSQL's
         autovacuum does it too). Without them the report's filtered queries pick poor indexes."""
-        with self.engine.begin() as connection:
-            connection.exec_driver_sql("ANALYZE")
+        if self.is_sqlite:
+            with self.engine.begin() as connection:
+                connection.exec_driver_sql("ANALYZE")
+            return
+        # VACUUM cannot run in a transaction; it also sets the visibility map for index-only counts.
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM (ANALYZE) complaints")
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from complaints.app import App
@@ -66,18 +66,34 @@ def promises(now: datetime) -> list[Promise]:
     ]
 
 
-def _rates(session: Session, scope: Scope, promise: Promise, column: Any | None) -> Any:
-    kept = func.sum(case((promise.kept, 1), else_=0))
-    columns = [func.count(), kept] if column is None else [column, func.count(), kept]
-    query = select(*columns).where(*scope.where(), promise.due)
-    if column is None:
-        due, held = session.execute(query).one()
-        return {"due": due, "kept": int(held or 0), "rate": share(int(held or 0), due)}
-    rows = session.execute(query.group_by(column).order_by(column))
-    return [
-        {"value": str(v), "due": d, "kept": int(k or 0), "rate": share(int(k or 0), d)}
-        for v, d, k in rows
-    ]
+def _rates(
+    session: Session, scope: Scope, all_promises: list[Promise], column: Any | None
+) -> dict[str, Any]:
+    """Due and kept counts of every promise at once, overall or per value of `column`."""
+    sums = []
+    for p in all_promises:
+        sums += [
+            func.sum(case((p.due, 1), else_=0)),
+            func.sum(case((and_(p.due, p.kept), 1), else_=0)),
+        ]
+    query = select(*([] if column is None else [column]), *sums).where(*scope.where())
+    rows = session.execute(
+        query if column is None else query.group_by(column).order_by(column)
+    ).all()
+    out: dict[str, Any] = {}
+
+    def rate(row: Any, index: int) -> dict[str, Any]:
+        due, kept = int(row[index] or 0), int(row[index + 1] or 0)
+        return {"due": due, "kept": kept, "rate": share(kept, due)}
+
+    for i, p in enumerate(all_promises):
+        if column is None:
+            out[p.key] = rate(rows[0], 2 * i)
+        else:
+            out[p.key] = [
+                {"value": str(row[0]), **rate(row, 1 + 2 * i)} for row in rows if row[1 + 2 * i]
+            ]
+    return out
 
 
 def _cause(key: str, row: Any, now: datetime) -> str:
@@ -103,8 +119,11 @@ def register(
 ) -> list[dict[str, Any]]:
     """Each promise: overall rate, per channel/product/region, and its breaches (most recent first)."""
     out = []
+    all_promises = promises(now)
     with app.db.reader() as session:
-        for promise in promises(now):
+        overall = _rates(session, scope, all_promises, None)
+        by = {name: _rates(session, scope, all_promises, getattr(Complaint, name)) for name in BY}
+        for promise in all_promises:
             broken = session.execute(
                 select(
                     Complaint.reference,
@@ -124,11 +143,8 @@ def register(
                     "key": promise.key,
                     "fr": promise.fr,
                     "en": promise.en,
-                    **_rates(session, scope, promise, None),
-                    "by": {
-                        name: _rates(session, scope, promise, getattr(Complaint, name))
-                        for name in BY
-                    },
+                    **overall[promise.key],
+                    "by": {name: by[name][promise.key] for name in BY},
                     "breaches": [
                         {"reference": r.reference, "cause": _cause(promise.key, r, now)}
                         for r in broken
