@@ -34,8 +34,11 @@ def test_dashboard_is_for_staff_only(client: TestClient, fake_app: App, referenc
     token = staff.add(app=fake_app, name="Luc", role="manager")
     page = client.get("/staff/tableau", headers={"Authorization": f"Bearer {token}"})
     assert page.status_code == 200 and "<svg" in page.text and "Revue des réclamations" in page.text
-    data = client.get("/api/staff/report", params={"days": 7, "product": "Box Fibre"},
-                      headers={"Authorization": f"Bearer {token}"}).json()
+    data = client.get(
+        "/api/staff/report",
+        params={"days": 7, "product": "Box Fibre"},
+        headers={"Authorization": f"Bearer {token}"},
+    ).json()
     assert data["figures"]["total"] == 1 and data["figures"]["scope"]["product"] == "Box Fibre"
 
 

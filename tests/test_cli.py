@@ -132,3 +132,23 @@ def test_staff_add_prints_a_token_once_and_stores_only_its_hash(run) -> None:  #
     assert token not in json.dumps(listed)
     bad = run("staff", "add", "X", "--role", "boss")
     assert bad.returncode == 1 and bad.stderr.strip().startswith("error: role must be one of")
+
+
+def test_verify_exits_1_on_a_tampered_history(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    reference = json.loads(run(*SUBMIT, "--json").stdout)["reference"]
+    assert run("verify").returncode == 0
+    with sqlite3.connect(tmp_path / "cli.db") as db:
+        db.execute("UPDATE events SET actor = 'someone else'")
+    result = run("verify", reference)
+    assert (
+        result.returncode == 1 and "BREAK" in result.stdout and "content changed" in result.stdout
+    )
+
+
+def test_doctor_says_what_to_fix(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("doctor")
+    assert result.returncode == 1
+    assert "FIX" in result.stdout and "COMPLAINTS_PUBLIC_BASE_URL" in result.stdout
+    assert "ok   database reachable" in result.stdout

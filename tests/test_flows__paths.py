@@ -212,7 +212,10 @@ def test_monthly_review_is_emailed_once_per_month(app: App, smtp: MailSink) -> N
     first = asyncio.run(orchestration.monthly_review(datetime(2026, 4, 1, 6, tzinfo=UTC)))
     assert first["reviews_sent"] == 2  # the two recipients of config/conduct.toml
     reviews = smtp.messages[before:]
-    assert {str(m["To"]) for m in reviews} == {"qualite@exemple-services.fr", "direction@exemple-services.fr"}
+    assert {str(m["To"]) for m in reviews} == {
+        "qualite@exemple-services.fr",
+        "direction@exemple-services.fr",
+    }
     assert reviews[0]["Subject"] == "Revue mensuelle des réclamations — 2026-03"
     assert "<svg" in html(reviews[0]) and "Reçues : 1" in text(reviews[0])
     again = asyncio.run(orchestration.monthly_review(datetime(2026, 4, 1, 7, tzinfo=UTC)))

@@ -31,3 +31,43 @@ def test_upgraded_schema_matches_the_models(database_url: str) -> None:
     assert diff == []
     database.ensure_schema()  # a second time: nothing to do
     database.dispose()
+
+
+def test_upgrade_seals_the_histories_already_recorded(database_url: str) -> None:
+    from sqlalchemy import text
+
+    from complaints.app import App
+    from complaints.chain import verify
+    from complaints.migrate import upgrade
+    from complaints.settings import Settings
+
+    database = Database(database_url)
+    upgrade(database, "0003")
+    with database.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO complainants (id, name, email, language) VALUES (1, 'A', 'a@exemple.fr', 'fr')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO complaints (id, reference, tracking_token, complainant_id, state, channel, language,"
+                " subject, description, desired_outcome, product, region, customer_type, severity, priority,"
+                " received_at, acknowledge_by, answer_by, escalation_level, reviews_done, needs_attention)"
+                " VALUES (1, 'REC-2026-000001', 't', 1, 'received', 'web', 'fr', 's', 'd', '', 'p', 'r', 'i',"
+                " 'normal', 3, '2026-03-02 09:00:00', '2026-03-02 10:00:00', '2026-03-17 09:00:00', 0, 0, false)"
+            )
+        )
+        for n, action in enumerate(("received", "acknowledge")):
+            connection.execute(
+                text(
+                    "INSERT INTO events (complaint_id, at, actor_kind, actor, action, reason, data, customer_visible)"
+                    f" VALUES (1, '2026-03-02 09:0{n}:00', 'system', 'complaints', '{action}', '', '{{}}', false)"
+                )
+            )
+    database.ensure_schema()
+    checked, breaks = verify(
+        app=App(settings=Settings(database_url=database_url), db=database), reference=None
+    )
+    assert (checked, breaks) == (2, [])
+    database.dispose()

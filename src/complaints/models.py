@@ -121,6 +121,9 @@ class Event(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     customer_visible: Mapped[bool] = mapped_column(default=False)
+    # Tamper evidence: SHA-256 of the previous event's hash and this event's content.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
     complaint: Mapped[Complaint] = relationship(back_populates="events")
 

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from complaints import policy
+from complaints.chain import GENESIS, seal_event
 from complaints.conduct import Conduct
 from complaints.lifecycle import State, Step, next_state
 from complaints.models import Complaint, Event
@@ -36,7 +38,16 @@ def record(
     from_state: State | None = None,
     to_state: State | None = None,
 ) -> Event:
-    """Append one Event to the complaint's history."""
+    """Append one Event to the complaint's history, sealed to the previous one."""
+    session.flush()  # the complaint has its id, and earlier events of this transaction are visible
+    # One writer per chain: two appends reading the same last hash would fork it.
+    session.execute(select(Complaint.id).where(Complaint.id == complaint.id).with_for_update())
+    last = session.scalars(
+        select(Event.hash)
+        .where(Event.complaint_id == complaint.id)
+        .order_by(Event.id.desc())
+        .limit(1)
+    ).first()
     event = Event(
         complaint_id=complaint.id,
         at=at,
@@ -48,7 +59,9 @@ def record(
         reason=reason,
         data=data or {},
         customer_visible=visible,
+        prev_hash=last or GENESIS,
     )
+    event.hash = seal_event(event)
     session.add(event)
     return event
 
