@@ -65,6 +65,27 @@ class Complaint(Base):
             for name in ("product", "region", "customer_type", "channel", "category")
         ),
         Index("ix_complaints_product_category_received", "product", "category", "received_at"),
+        # The report reads a period's complaints many times: from this index alone, in order.
+        Index(
+            "ix_complaints_report",
+            "received_at",
+            "product",
+            "region",
+            "customer_type",
+            "channel",
+            "category",
+            "severity",
+            "state",
+            "reviews_done",
+            "escalation_level",
+            "acknowledged_at",
+            "acknowledge_by",
+            "first_answered_at",
+            "promised_answer_by",
+            "answered_at",
+            "answer_by",
+            "survey_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
