@@ -18,6 +18,8 @@ from complaints.demo.scenarios import EXPECTED, SAMPLES
 from complaints.mail.sink import MailSink
 from complaints.models import ActionKind, Decision
 from complaints.prefect_server import PrefectServer, drain_client
+from complaints.reporting.report import build, to_html
+from complaints.reporting.sql import Scope
 from complaints.services import feedback, handling, intake, views
 
 console = Console(width=None if Console().is_terminal else 150)
@@ -227,6 +229,12 @@ def report(script: Script, mail_folder: Path) -> bool:
         f"\n{len(files)} e-mails received by the local SMTP server, stored in {mail_folder}/"
     )
     console.print("History of one complaint:  complaints show " + script.refs["mediation"])
+    review = mail_folder.parent.parent / "demo-report.html"
+    scope = Scope(since=script.start - timedelta(days=1), until=now() + timedelta(seconds=1))
+    review.write_text(
+        to_html(wiring.get_app(), build(app=wiring.get_app(), scope=scope, now=now())), "utf-8"
+    )
+    console.print(f"Review report (figures, promise register, ISO 10002 audit): {review}")
     console.print(
         "Flow runs in the Prefect UI:  make ui  then open http://127.0.0.1:4200/runs"
         " (runs are named by reference: search one)"
