@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from complaints.api.deps import AppDep, StaffDep, current_staff
@@ -15,73 +15,53 @@ from complaints.reporting.sql import Scope
 router = APIRouter()
 
 
-def _scope(days: int, filters: dict[str, str | None]) -> tuple[Scope, datetime]:
-    now = datetime.now(UTC)
-    return Scope(
-        since=now - timedelta(days=days), until=now, filters={k: v for k, v in filters.items() if v}
-    ), now
-
-
 Days = Annotated[int, Query(ge=1, le=3660)]
 Dim = Annotated[str | None, Query(max_length=80)]
 
 
-@router.get("/api/staff/report", tags=["staff"])
-def report_json(
-    app: AppDep,
-    member: StaffDep,
+def report_scope(
     days: Days = 30,
     product: Dim = None,
     region: Dim = None,
     customer_type: Dim = None,
     channel: Dim = None,
     category: Dim = None,
-) -> dict[str, Any]:
-    """The review report as JSON: figures, promise register, recurring causes, actions, audit."""
-    scope, now = _scope(
-        days,
-        {
-            "product": product,
-            "region": region,
-            "customer_type": customer_type,
-            "channel": channel,
-            "category": category,
-        },
+) -> Scope:
+    """The last `days`, filtered by the query's dimensions."""
+    now = datetime.now(UTC)
+    filters = {
+        "product": product,
+        "region": region,
+        "customer_type": customer_type,
+        "channel": channel,
+        "category": category,
+    }
+    return Scope(
+        since=now - timedelta(days=days), until=now, filters={k: v for k, v in filters.items() if v}
     )
-    return build(app=app, scope=scope, now=now)
+
+
+ScopeDep = Annotated[Scope, Depends(report_scope)]
+
+
+@router.get("/api/staff/report", tags=["staff"])
+def report_json(app: AppDep, member: StaffDep, scope: ScopeDep) -> dict[str, Any]:
+    """The review report as JSON: figures, promise register, recurring causes, actions, audit."""
+    return build(app=app, scope=scope, now=scope.until)
 
 
 @router.get("/staff/tableau", response_class=HTMLResponse, include_in_schema=False)
-def dashboard(
-    app: AppDep,
-    request: Request,
-    days: Days = 30,
-    product: Dim = None,
-    region: Dim = None,
-    customer_type: Dim = None,
-    channel: Dim = None,
-    category: Dim = None,
-) -> Response:
+def dashboard(app: AppDep, request: Request, scope: ScopeDep) -> Response:
     """The dashboard page: the HTML report over the last `days`, with filters in the query."""
     try:
         current_staff(request, app)
     except HTTPException:
         return RedirectResponse("/staff", status_code=303)
-    scope, now = _scope(
-        days,
-        {
-            "product": product,
-            "region": region,
-            "customer_type": customer_type,
-            "channel": channel,
-            "category": category,
-        },
-    )
-    return HTMLResponse(to_html(app, build(app=app, scope=scope, now=now)))
+    return HTMLResponse(to_html(app, build(app=app, scope=scope, now=scope.until)))
 
 
 @router.get("/engagements", response_class=HTMLResponse, include_in_schema=False)
 def promises(app: AppDep) -> HTMLResponse:
     """Our promises and how often we kept them over the last 12 months: aggregates only."""
-    scope, now = _scope(365, {})
-    return HTMLResponse(to_html(app, build(app=app, scope=scope, now=now), public=True))
+    scope = report_scope(days=365)
+    return HTMLResponse(to_html(app, build(app=app, scope=scope, now=scope.until), public=True))
