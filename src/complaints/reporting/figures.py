@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from complaints.app import App
 from complaints.lifecycle import OPEN_STATES
 from complaints.models import Complaint, Escalation, Survey
-from complaints.reporting.sql import DIMENSIONS, Scope, count, month, percentile, seconds, share
+from complaints.reporting.sql import DIMENSIONS, Scope, count, month, percentiles, seconds, share
 
 
 def _by(session: Session, scope: Scope, column: Any) -> list[tuple[str, int]]:
@@ -25,13 +25,11 @@ def _by(session: Session, scope: Scope, column: Any) -> list[tuple[str, int]]:
 
 
 def _times(
-    session: Session, scope: Scope, start: Any, end: Any, due: Any, unit: float
+    session: Session, scope: Scope, start: Any, end: Any, unit: float, done: int, on_time: int
 ) -> dict[str, Any]:
-    where = [*scope.where(), end.is_not(None)]
-    done = count(session, *where)
-    on_time = count(session, *where, end <= due)
-    duration = seconds(session, start, end)
-    median, p90 = (percentile(session, duration, where, q, done) for q in (0.5, 0.9))
+    median, p90 = percentiles(
+        session, seconds(session, start, end), [*scope.where(), end.is_not(None)], [0.5, 0.9], done
+    )
     return {
         "count": done,
         "median": None if median is None else round(median / unit, 2),
@@ -40,16 +38,48 @@ def _times(
     }
 
 
+def _period(session: Session, scope: Scope) -> dict[str, int]:
+    """Every count over the period in one pass."""
+    c = Complaint
+
+    def n(condition: Any) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    row = session.execute(
+        select(
+            func.count(),
+            n(c.first_answered_at.is_not(None)),
+            n(c.reviews_done > 0),
+            n(c.acknowledged_at.is_not(None)),
+            n(c.acknowledged_at <= c.acknowledge_by),
+            n(c.first_answered_at <= c.promised_answer_by),
+        ).where(*scope.where())
+    ).one()
+    keys = ("total", "answered", "reopened", "acknowledged", "ack_on_time", "answer_on_time")
+    return {key: int(value) for key, value in zip(keys, row, strict=True)}
+
+
+def _open(session: Session, scope: Scope, now: datetime) -> tuple[int, int]:
+    """(open, overdue) now, whatever the period: few complaints are open, so seek them by state.
+    `column || ''` keeps the filters off their indexes, which the planner would otherwise prefer."""
+    c = Complaint
+    filters = [getattr(c, name).concat("") == value for name, value in scope.filters.items()]
+    late = case((and_(c.answered_at.is_(None), c.answer_by < now), 1), else_=0)
+    row = session.execute(
+        select(func.count(), func.coalesce(func.sum(late), 0)).where(
+            c.state.in_(sorted(OPEN_STATES)), *filters
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
 def overview(*, app: App, scope: Scope, now: datetime) -> dict[str, Any]:
     """Everything the quality manager reads first, for complaints received in the scope."""
     with app.db.reader() as session:
         where = scope.where()
-        total = count(session, *where)
-        answered = count(session, *where, Complaint.first_answered_at.is_not(None))
-        open_where = [
-            Complaint.state.in_(sorted(OPEN_STATES)),
-            *(getattr(Complaint, k) == v for k, v in scope.filters.items()),
-        ]
+        period = _period(session, scope)
+        total, answered = period["total"], period["answered"]
+        open_now, overdue_now = _open(session, scope, now)
         rows = session.execute(
             select(Escalation.level, func.count())
             .join(Complaint, Complaint.id == Escalation.complaint_id)
@@ -89,21 +119,21 @@ def overview(*, app: App, scope: Scope, now: datetime) -> dict[str, Any]:
                 scope,
                 Complaint.received_at,
                 Complaint.acknowledged_at,
-                Complaint.acknowledge_by,
                 3600.0,
+                period["acknowledged"],
+                period["ack_on_time"],
             ),
             "answer_days": _times(
                 session,
                 scope,
                 Complaint.received_at,
                 Complaint.first_answered_at,
-                Complaint.promised_answer_by,
                 86400.0,
+                answered,
+                period["answer_on_time"],
             ),
-            "open_now": count(session, *open_where),
-            "overdue_now": count(
-                session, *open_where, Complaint.answered_at.is_(None), Complaint.answer_by < now
-            ),
+            "open_now": open_now,
+            "overdue_now": overdue_now,
             "escalations": {
                 "manager": escalations.get("manager", 0),
                 "mediator": escalations.get("mediator", 0),
@@ -114,7 +144,7 @@ def overview(*, app: App, scope: Scope, now: datetime) -> dict[str, Any]:
                 "satisfied": surveys[2],
                 "rate": share(surveys[2], surveys[0]),
             },
-            "reopen_rate": share(count(session, *where, Complaint.reviews_done > 0), answered),
+            "reopen_rate": share(period["reopened"], answered),
             "answered": answered,
         }
 

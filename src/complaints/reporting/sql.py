@@ -48,17 +48,21 @@ def month(session: Session, column: InstrumentedAttribute[Any]) -> Any:
     return func.to_char(column, "YYYY-MM")
 
 
-def percentile(
-    session: Session, expression: Any, where: list[Any], share: float, count: int
-) -> float | None:
-    """The value below which `share` of the rows fall (nearest rank): the database sorts, one row comes back."""
+def percentiles(
+    session: Session, expression: Any, where: list[Any], shares: list[float], count: int
+) -> list[float | None]:
+    """Several nearest-rank percentiles in one pass: the database numbers the sorted rows."""
     if count == 0:
-        return None
-    offset = max(1, math.ceil(share * count)) - 1  # nearest rank: ⌈p·n⌉
-    value = session.execute(
-        select(expression).where(*where).order_by(expression).offset(offset).limit(1)
-    ).scalar()
-    return None if value is None else float(value)
+        return [None] * len(shares)
+    ranks = [max(1, math.ceil(q * count)) for q in shares]
+    numbered = (
+        select(expression.label("d"), func.row_number().over(order_by=expression).label("rn"))
+        .where(*where)
+        .subquery()
+    )
+    rows = session.execute(select(numbered.c.rn, numbered.c.d).where(numbered.c.rn.in_(ranks)))
+    found: dict[int, Any] = {int(rank): value for rank, value in rows}
+    return [None if found.get(rank) is None else float(found[rank]) for rank in ranks]
 
 
 def count(session: Session, *where: Any) -> int:
