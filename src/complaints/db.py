@@ -111,6 +111,8 @@ class Database:
         if self.is_sqlite:
             with self.engine.begin() as connection:
                 connection.exec_driver_sql("ANALYZE")
+            # Open connections keep planning without the new statistics: start fresh ones.
+            self.engine.dispose()
             return
         # VACUUM cannot run in a transaction; it also sets the visibility map for index-only counts.
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
