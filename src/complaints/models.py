@@ -29,9 +29,6 @@ class Channel(StrEnum):
     IN_PERSON = "in_person"
 
 
-WRITTEN_CHANNELS = frozenset({Channel.WEB, Channel.EMAIL, Channel.LETTER})
-
-
 class ActionKind(StrEnum):
     CURATIVE = "curative"
     CORRECTIVE = "corrective"

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from complaints.conduct import Conduct, Mediator
-from complaints.lifecycle import ANSWERED_STATES, HANDLING_STATES, State
+from complaints.lifecycle import HANDLING_STATES, State
 
 
 class Level:
@@ -126,7 +126,3 @@ def mediator_for(conduct: Conduct, product: str) -> Mediator:
 def review_allowed(conduct: Conduct, *, reviews_done: int) -> bool:
     """Whether a dissatisfied customer gets another internal review before the mediator."""
     return reviews_done < conduct.escalation.internal_reviews
-
-
-def answered_or_waiting(state: State) -> bool:
-    return state in ANSWERED_STATES

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from pydantic import EmailStr, SecretStr, field_validator
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from complaints.conduct import Conduct, load_conduct
@@ -67,10 +67,6 @@ class Settings(BaseSettings):
     @cached_property
     def conduct(self) -> Conduct:
         return load_conduct(self.home / "config" / "conduct.toml", self.config)
-
-    @property
-    def manager_email(self) -> EmailStr:
-        return self.conduct.organisation.manager_email
 
 
 @lru_cache(maxsize=1)

@@ -87,14 +87,26 @@ def _mark_failed(app: App, message_id: int, at: datetime, error: str, *, permane
             )
 
 
-def _claim(app: App, references: list[str]) -> list[tuple[OutboxMessage, str]]:
-    """The pending messages of these complaints, claimed for LEASE, in one transaction."""
+def _claim(
+    app: App, references: list[str], *, organisation: bool
+) -> list[tuple[OutboxMessage, str]]:
+    """The pending messages of these complaints (or the organisation's own), claimed for LEASE,
+    in one transaction; each with its complaint's reference."""
     with app.db.transaction() as session:
-        ids = {
-            repository.get(session=session, reference=reference).id: reference
-            for reference in references
-        }
-        pending = repository.pending_messages(session=session, complaint_ids=list(ids))
+        if organisation:
+            refs: dict[int | None, str] = {None: "organisation"}
+            pending = list(
+                session.scalars(
+                    select(OutboxMessage).where(
+                        OutboxMessage.complaint_id.is_(None), OutboxMessage.status == "pending"
+                    )
+                )
+            )
+        else:
+            refs = {repository.get(session=session, reference=ref).id: ref for ref in references}
+            pending = repository.pending_messages(
+                session=session, complaint_ids=[i for i in refs if i]
+            )
         clock = at_or_now(None)  # leases are real time, whatever `at` a replay uses
         taken = set(
             repository.claim_messages(
@@ -104,28 +116,7 @@ def _claim(app: App, references: list[str]) -> list[tuple[OutboxMessage, str]]:
                 as_of=clock,
             )
         )
-        return [(m, ids[m.complaint_id]) for m in pending if m.id in taken and m.complaint_id]
-
-
-def _claim_organisation(app: App) -> list[tuple[OutboxMessage, str]]:
-    with app.db.transaction() as session:
-        pending = list(
-            session.scalars(
-                select(OutboxMessage).where(
-                    OutboxMessage.complaint_id.is_(None), OutboxMessage.status == "pending"
-                )
-            )
-        )
-        clock = at_or_now(None)
-        taken = set(
-            repository.claim_messages(
-                session=session,
-                message_ids=[m.id for m in pending],
-                until=clock + LEASE,
-                as_of=clock,
-            )
-        )
-        return [(m, "organisation") for m in pending if m.id in taken]
+        return [(m, refs[m.complaint_id]) for m in pending if m.id in taken]
 
 
 async def deliver(
@@ -135,7 +126,7 @@ async def deliver(
     monthly review), each marked sent as soon as it is accepted."""
     at = at_or_now(at)
     report = DeliveryReport()
-    claimed = _claim_organisation(app) if organisation else _claim(app, references)
+    claimed = _claim(app, references, organisation=organisation)
     if not claimed:
         return report
     async with app.sender.connect() as connection:
