@@ -114,6 +114,8 @@ def intake(**overrides: Any) -> Intake:
         "region": "Bretagne",
         "customer_type": "individual",
         "language": "fr",
+        "consent_contact": True,
+        "consent_share": True,
     }
     fields.update(overrides)
     return Intake.model_validate(fields)

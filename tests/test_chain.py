@@ -36,7 +36,34 @@ def test_a_changed_reason_is_found(fake_app: App) -> None:
             text("UPDATE events SET reason = 'rien à signaler' WHERE action = 'record_analysis'")
         )
     _, breaks = verify(app=fake_app)
+    assert [b.problem for b in breaks] == ["reason changed after it was recorded"]
+
+
+def test_a_changed_digest_breaks_the_seal(fake_app: App) -> None:
+    history(fake_app)
+    with fake_app.db.transaction() as session:
+        session.execute(
+            text(
+                "UPDATE events SET reason = 'x', reason_digest = "
+                "'2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881' "
+                "WHERE action = 'record_analysis'"
+            )
+        )
+    _, breaks = verify(app=fake_app)
     assert [b.problem for b in breaks] == ["content changed after it was recorded"]
+
+
+def test_an_erased_reason_needs_a_recorded_anonymisation(fake_app: App) -> None:
+    history(fake_app)
+    with fake_app.db.transaction() as session:
+        session.execute(
+            text(
+                "UPDATE events SET reason = '', redacted_at = '2026-11-22 10:00:00.000000' "
+                "WHERE action = 'record_analysis'"
+            )
+        )
+    _, breaks = verify(app=fake_app)
+    assert [b.problem for b in breaks] == ["reason erased without a recorded anonymisation"]
 
 
 def test_a_removed_event_breaks_the_chain(fake_app: App) -> None:

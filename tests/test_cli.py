@@ -152,3 +152,22 @@ def test_doctor_says_what_to_fix(run) -> None:  # type: ignore[no-untyped-def]
     assert result.returncode == 1
     assert "FIX" in result.stdout and "COMPLAINTS_PUBLIC_BASE_URL" in result.stdout
     assert "ok   database reachable" in result.stdout
+
+
+def test_person_rights_from_the_command_line(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    reference = json.loads(run(*SUBMIT, "--consent-share", "--json").stdout)["reference"]
+    out = tmp_path / "export.json"
+    assert run("person", "export", "marie@exemple.fr", "-o", str(out)).returncode == 0
+    exported = json.loads(out.read_text(encoding="utf-8"))
+    assert exported["people"][0]["name"] == "Marie Lefèvre"
+    assert exported["complaints"][0]["consent_share"] is True
+    fixed = run("person", "rectify", "marie@exemple.fr", "--name", "Marie Lefebvre")
+    assert fixed.returncode == 0 and reference in fixed.stdout
+    bad = run("person", "rectify", "marie@exemple.fr", "--new-email", "pas-une-adresse")
+    assert bad.returncode == 1 and bad.stderr.startswith("error: invalid input: email")
+    refused = run("person", "erase", "marie@exemple.fr")
+    assert refused.returncode == 1 and "still being handled" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    unknown = run("person", "export", "personne@exemple.fr")
+    assert unknown.returncode == 1
+    assert unknown.stderr.strip() == "error: no personal data is held for this e-mail address"

@@ -56,6 +56,12 @@ class Improvement(_Data):
     effectiveness_after_days: int = Field(90, ge=1)  # when a corrective action's effect is checked
 
 
+class Retention(_Data):
+    """How long a closed complaint keeps the complainant's personal data (GDPR art. 5(1)(e))."""
+
+    years_after_closure: int = Field(3, ge=1)
+
+
 class Category(_Data):
     key: str
     fr: str
@@ -79,6 +85,7 @@ class Conduct(_Data):
     escalation: Escalation = Escalation()
     triage: Triage = Triage()
     improvement: Improvement = Improvement()
+    retention: Retention = Retention()
     categories: list[Category]
     mediators: list[Mediator] = Field(min_length=1)
 

@@ -78,6 +78,8 @@ async def serve(sweep_seconds: float, poll_seconds: float) -> None:
     await runner.aadd_flow(
         review, name="monthly-review-schedule", cron="0 6 1 * *"
     )  # 1st of the month
+    retention = orchestration.load("retention")
+    await runner.aadd_flow(retention, name="anonymise-expired-schedule", cron="30 3 * * *")
     dispatcher = Dispatcher(poll_seconds)
     web = uvicorn.Server(
         uvicorn.Config(

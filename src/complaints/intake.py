@@ -61,3 +61,20 @@ class Intake(BaseModel):
     region: Annotated[Line, Field(max_length=80)]
     customer_type: Annotated[Line, Field(max_length=40)] = "individual"
     language: Literal["fr", "en"] = "fr"
+    # Consent is asked, never assumed (no pre-ticked box): to be contacted for the satisfaction
+    # follow-up, and to share one's identity and account with the mediator.
+    consent_contact: bool = False
+    consent_share: bool = False
+
+
+class Rectification(BaseModel):
+    """Corrected contact details (GDPR art. 16), validated as at intake."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[Line, Field(max_length=120)] | None = None
+    email: Annotated[EmailStr, Field(max_length=254)] | None = None
+    phone: Annotated[str | None, AfterValidator(_phone)] = None
+
+    def changes(self) -> dict[str, str]:
+        return {k: str(v) for k, v in self.model_dump(exclude_none=True).items()}

@@ -50,12 +50,15 @@ class Complainant(Base):
     email: Mapped[str] = mapped_column(String(254), index=True)
     phone: Mapped[str | None] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(2))
+    anonymised_at: Mapped[datetime | None]
 
 
 class Complaint(Base):
     __tablename__ = "complaints"
     __table_args__ = (
         Index("ix_complaints_wake_at", "wake_at"),
+        # The retention sweep: closed long ago and not yet anonymised.
+        Index("ix_complaints_retention", "anonymised_at", "closed_at"),
         # Every dashboard filter with the period, and the recurrence of a product's cause.
         *(
             Index(f"ix_complaints_{name}_received", name, "received_at")
@@ -119,6 +122,11 @@ class Complaint(Base):
     closure_reason: Mapped[str | None] = mapped_column(String(40))
     needs_attention: Mapped[bool] = mapped_column(default=False)
     assignee: Mapped[str | None] = mapped_column(String(120), index=True)
+    # Consent given at intake (GDPR art. 7): to be contacted for the satisfaction follow-up,
+    # and to have one's identity and account shared with the mediator.
+    consent_contact: Mapped[bool] = mapped_column(default=False)
+    consent_share: Mapped[bool] = mapped_column(default=False)
+    anonymised_at: Mapped[datetime | None]
 
     complainant: Mapped[Complainant] = relationship(lazy="joined")
     events: Mapped[list[Event]] = relationship(order_by="Event.id", back_populates="complaint")
@@ -140,8 +148,12 @@ class Event(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     customer_visible: Mapped[bool] = mapped_column(default=False)
     # Tamper evidence: SHA-256 of the previous event's hash and this event's content.
+    # The seal covers the reason's digest, so an anonymisation can erase the text (and mark the
+    # event redacted) without breaking the chain.
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
+    reason_digest: Mapped[str | None] = mapped_column(String(64))
+    redacted_at: Mapped[datetime | None]
 
     complaint: Mapped[Complaint] = relationship(back_populates="events")
 
@@ -242,7 +254,9 @@ class OutboxMessage(Base):
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str] = mapped_column(Text)
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
-    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending, sent
+    status: Mapped[str] = mapped_column(
+        String(12), default="pending"
+    )  # pending, sent, rejected, cancelled
     created_at: Mapped[datetime]
     next_attempt_at: Mapped[datetime]
     claimed_until: Mapped[datetime | None]

@@ -16,6 +16,7 @@ ENTRYPOINTS = {
     "escalate": "flows/escalation.py:escalate_to_mediator",
     "run_due": "flows/sweep.py:run_due",
     "review": "flows/review.py:monthly_review",
+    "retention": "flows/retention.py:anonymise_expired",
 }
 
 
@@ -47,4 +48,10 @@ async def handle(
 async def monthly_review(as_of: datetime | None = None) -> dict[str, int]:
     """Run the monthly review flow once."""
     result: dict[str, int] = await load("review")(as_of)
+    return result
+
+
+async def anonymise_expired(as_of: datetime | None = None) -> dict[str, int]:
+    """Run the retention flow once."""
+    result: dict[str, int] = await load("retention")(as_of)
     return result

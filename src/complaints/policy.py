@@ -126,3 +126,12 @@ def mediator_for(conduct: Conduct, product: str) -> Mediator:
 def review_allowed(conduct: Conduct, *, reviews_done: int) -> bool:
     """Whether a dissatisfied customer gets another internal review before the mediator."""
     return reviews_done < conduct.escalation.internal_reviews
+
+
+def retention_cutoff(conduct: Conduct, now: datetime) -> datetime:
+    """Complaints closed before this instant have outlived the retention period."""
+    years = conduct.retention.years_after_closure
+    try:
+        return now.replace(year=now.year - years)
+    except ValueError:  # 29 February
+        return now.replace(year=now.year - years, day=28)

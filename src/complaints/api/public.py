@@ -17,6 +17,7 @@ from complaints.services import feedback, intake, tracking
 from complaints.services.errors import AlreadyAnswered
 
 router = APIRouter(include_in_schema=False)
+CONSENTS = ("consent_contact", "consent_share")  # checkboxes, never ticked in advance
 FIELDS = (
     "name",
     "email",
@@ -48,6 +49,7 @@ def _form_page(
         values=values,
         errors=errors,
         first_error=next(iter(errors), None),
+        retention_years=app.conduct.retention.years_after_closure,
     )
 
 
@@ -77,12 +79,17 @@ def form(app: AppDep, request: Request, lang: Lang) -> HTMLResponse:
 async def submit(app: AppDep, request: Request, lang: Lang) -> Response:
     """Record the complaint, then show its reference and tracking link (post/redirect/get)."""
     posted = await request.form()
-    values = {key: str(posted.get(key, "")) for key in FIELDS}
+    values = {key: str(posted.get(key, "")) for key in (*FIELDS, *CONSENTS)}
     if not request.app.state.csrf.valid(request, str(posted.get("csrf", ""))):
         return message(app, request, lang, 403, "csrf")
     if not request.app.state.intake_limit.allow(client_address(request)):
         return message(app, request, lang, 429, "too_many")
-    data = {**values, "channel": "web", "phone": values["phone"] or None}
+    data = {
+        **values,
+        "channel": "web",
+        "phone": values["phone"] or None,
+        **{key: values[key] == "oui" for key in CONSENTS},  # an unticked box is not sent
+    }
     try:
         receipt = intake.receive(app=app, intake=Intake.model_validate(data))
     except ValidationError as error:

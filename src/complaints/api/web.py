@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from complaints import __version__
-from complaints.api import dashboard, intake_api, public, staff_api, staff_pages
+from complaints.api import dashboard, intake_api, persons_api, public, staff_api, staff_pages
 from complaints.api.security import Csrf, RateLimit, guard, secret_key
 from complaints.app import App
 from complaints.lifecycle import IllegalTransition
@@ -32,6 +32,7 @@ def create_web_app(app: App, on_intake: Callable[[], None] | None = None) -> Fas
     for router in (
         intake_api.router,
         staff_api.router,
+        persons_api.router,
         dashboard.router,
         staff_pages.router,
         public.router,

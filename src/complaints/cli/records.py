@@ -29,6 +29,12 @@ def submit(
     channel: Annotated[Channel, typer.Option(help="How the complaint came in.")] = Channel.WEB,
     customer_type: Annotated[str, typer.Option(help="individual, professional…")] = "individual",
     language: Annotated[str, typer.Option(help="fr or en: the language of every e-mail.")] = "fr",
+    consent_contact: Annotated[
+        bool, typer.Option(help="The customer agreed to the satisfaction follow-up by e-mail.")
+    ] = False,
+    consent_share: Annotated[
+        bool, typer.Option(help="The customer agreed to share their file with the mediator.")
+    ] = False,
     as_of: AsOf = None,
     json: Json = False,
 ) -> None:
@@ -49,6 +55,8 @@ def submit(
             "region": region,
             "customer_type": customer_type,
             "language": language,
+            "consent_contact": consent_contact,
+            "consent_share": consent_share,
         }
     )
     receipt = receive(app=the_app(), intake=intake, at=parse_time(as_of))

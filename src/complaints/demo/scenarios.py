@@ -8,6 +8,7 @@ SAMPLES: dict[str, Intake] = {
     "satisfied": Intake(
         name="Marie Lefèvre",
         email="marie.lefevre@exemple.fr",
+        consent_contact=True,
         phone="06 12 34 56 78",
         subject="Colis jamais livré",
         channel="web",
@@ -20,6 +21,7 @@ SAMPLES: dict[str, Intake] = {
     "no_feedback": Intake(
         name="Jean-Pierre Martin",
         email="jp.martin@exemple.fr",
+        consent_contact=True,
         subject="Facture contestée",
         channel="letter",
         product="Téléphone mobile",
@@ -32,6 +34,7 @@ SAMPLES: dict[str, Intake] = {
     "review": Intake(
         name="Sophie Bernard",
         email="sophie.bernard@exemple.fr",
+        consent_contact=True,
         subject="Lave-linge en panne après 2 mois",
         channel="email",
         product="Électroménager",
@@ -43,6 +46,8 @@ SAMPLES: dict[str, Intake] = {
     "mediation": Intake(
         name="Ahmed Benali",
         email="ahmed.benali@exemple.fr",
+        consent_contact=True,
+        consent_share=True,
         subject="Résiliation non prise en compte",
         channel="in_person",
         product="Assurance habitation",
@@ -54,6 +59,8 @@ SAMPLES: dict[str, Intake] = {
     "overdue": Intake(
         name="Claire Dubois",
         email="claire.dubois@exemple.fr",
+        consent_contact=True,
+        consent_share=False,  # the mediator gets the file without her identity or account
         subject="Coupure d'électricité injustifiée",
         channel="web",
         product="Électricité",
@@ -65,6 +72,7 @@ SAMPLES: dict[str, Intake] = {
     "english": Intake(
         name="Oliver Smith",
         email="oliver.smith@example.co.uk",
+        consent_contact=True,
         phone="+44 20 7946 0958",
         subject="Heater caught fire",
         channel="phone",

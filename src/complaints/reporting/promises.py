@@ -53,8 +53,8 @@ def promises(now: datetime) -> list[Promise]:
             "follow_up",
             "Mesurer la satisfaction après la réponse",
             "Follow up satisfaction after the answer",
-            c.survey_at < now - timedelta(days=1),
-            survey_sent,
+            and_(c.survey_at < now - timedelta(days=1), c.consent_contact.is_(True)),
+            survey_sent,  # owed only to those who agreed to be contacted
         ),
         Promise(
             "mediation",

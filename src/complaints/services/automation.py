@@ -141,8 +141,19 @@ def send_survey(session: Session, app: App, complaint: Complaint, at: datetime) 
             complaint_id=complaint.id, round=complaint.reviews_done, token=secrets.token_urlsafe(24)
         )
         session.add(survey)
-    survey.sent_at = at
     complaint.feedback_by = policy.feedback_due(app.conduct, at)
+    if not complaint.consent_contact:  # the question waits on the tracking page, unsent
+        move(
+            session,
+            app.conduct,
+            complaint,
+            Step.SEND_SURVEY,
+            at=at,
+            actor=SYSTEM,
+            reason="satisfaction survey offered on the tracking page only: no consent to contact",
+        )
+        return "survey_offered"
+    survey.sent_at = at
     move(
         session,
         app.conduct,

@@ -15,6 +15,9 @@ from complaints.mail.render import long_date
 from complaints.models import Complaint, Escalation, Response
 from complaints.services.history import Actor, move, record, refresh_wake
 
+# What the case file leaves out when the customer did not consent to sharing it.
+WITHHELD = ["identity", "contact_details", "subject", "account", "desired_outcome", "answer_texts"]
+
 
 def alert_manager(
     session: Session, app: App, complaint: Complaint, *, at: datetime, reason: str
@@ -60,6 +63,7 @@ def refer_to_mediator(
 ) -> None:
     """Send the case to the competent mediator and tell the customer (one transaction)."""
     mediator = policy.mediator_for(app.conduct, complaint.product)
+    shared = complaint.consent_share
     complaint.escalation_level = policy.Level.MEDIATOR
     complaint.mediator_key = mediator.key
     session.add(
@@ -79,11 +83,15 @@ def refer_to_mediator(
         at=at,
         actor=actor,
         reason=reason,
-        data={"mediator": mediator.key},
+        data={"mediator": mediator.key, "withheld": [] if shared else WITHHELD},
     )
     org_lang = app.conduct.organisation.language
     answers = [
-        {"on": long_date(r.at, org_lang), "decision": r.decision.value, "message": r.message}
+        {
+            "on": long_date(r.at, org_lang),
+            "decision": r.decision.value,
+            "message": r.message if shared else "",
+        }
         for r in session.scalars(
             select(Response).where(Response.complaint_id == complaint.id).order_by(Response.at)
         )
@@ -101,11 +109,18 @@ def refer_to_mediator(
             "answer_by": long_date(complaint.answer_by, org_lang),
             "mediator": mediator.name,
             "product": complaint.product,
-            "description": complaint.description,
-            "desired_outcome": complaint.desired_outcome,
-            "email": complaint.complainant.email,
             "answers": answers,
             "reason": reason,
+            "shared": shared,
+            **(
+                {
+                    "description": complaint.description,
+                    "desired_outcome": complaint.desired_outcome,
+                    "email": complaint.complainant.email,
+                }
+                if shared
+                else {"name": "", "subject": ""}  # withheld: the customer did not consent
+            ),
         },
         at=at,
     )

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from complaints import policy
-from complaints.chain import GENESIS, seal_event
+from complaints.chain import GENESIS, digest, seal_event
 from complaints.conduct import Conduct
 from complaints.lifecycle import State, Step, next_state
 from complaints.models import Complaint, Event
@@ -57,6 +57,7 @@ def record(
         from_state=from_state.value if from_state else None,
         to_state=to_state.value if to_state else None,
         reason=reason,
+        reason_digest=digest(reason),
         data=data or {},
         customer_visible=visible,
         prev_hash=last or GENESIS,

@@ -89,6 +89,8 @@ def _receive(*, app: App, intake: Intake, at: datetime, idempotency_key: str | N
             product=intake.product,
             region=intake.region,
             customer_type=intake.customer_type,
+            consent_contact=intake.consent_contact,
+            consent_share=intake.consent_share,
             received_at=at,
             acknowledge_by=deadlines.acknowledge_by,
             answer_by=deadlines.answer_by,
@@ -109,7 +111,11 @@ def _receive(*, app: App, intake: Intake, at: datetime, idempotency_key: str | N
             actor=Actor("customer", "complainant"),
             action="received",
             reason=f"complaint received by {intake.channel.value}",
-            data={"channel": intake.channel.value, "answer_by": deadlines.answer_by.isoformat()},
+            data={
+                "channel": intake.channel.value,
+                "answer_by": deadlines.answer_by.isoformat(),
+                "consent": {"contact": intake.consent_contact, "share": intake.consent_share},
+            },
             visible=True,
             to_state=State.RECEIVED,
         )

@@ -66,6 +66,12 @@ def tracking(*, app: App, token: str) -> dict[str, Any]:
             .where(Response.complaint_id == complaint.id)
             .order_by(Response.at.desc())
         ).first()
+        survey = repository.current_survey(session=session, complaint=complaint)
+        survey_path = (
+            f"/avis/{survey.token}"
+            if survey and survey.answered_at is None and complaint.state == State.AWAITING_FEEDBACK
+            else None
+        )
         mediator = (
             policy.mediator_for(app.conduct, complaint.product) if complaint.mediator_key else None
         )
@@ -95,4 +101,5 @@ def tracking(*, app: App, token: str) -> dict[str, Any]:
             if answer and complaint.answered_at
             else None,
             "mediator": mediator.model_dump(mode="json") if mediator else None,
+            "survey_path": survey_path,
         }

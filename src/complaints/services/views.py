@@ -94,6 +94,8 @@ def show(
                 "phone": complaint.complainant.phone,
                 "language": complaint.language,
             },
+            "consent": {"contact": complaint.consent_contact, "share": complaint.consent_share},
+            "anonymised_at": _iso(complaint.anonymised_at),
             "related": repository.related(session=session, complaint_id=complaint.id),
             "actions": [
                 {
@@ -124,6 +126,7 @@ def show(
                     "from": e.from_state,
                     "to": e.to_state,
                     "reason": e.reason,
+                    "data": e.data,
                 }
                 for e in events
             ],

@@ -1,0 +1,24 @@
+"""Retention (GDPR storage limitation): anonymise complaints closed longer than the period."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from prefect import flow
+
+from complaints.clock import at_or_now
+from tasks.groups import for_each, raise_if_failed
+from tasks.privacy import anonymise, find_expired
+
+
+@flow(name="anonymise-expired")
+async def anonymise_expired(as_of: datetime | None = None) -> dict[str, int]:
+    """Every closed complaint past `retention.years_after_closure` loses its personal data."""
+    as_of = at_or_now(as_of)
+    expired = await find_expired(as_of)
+    outcomes = await for_each(anonymise, expired, as_of)
+    raise_if_failed(outcomes)
+    return {
+        "expired": len(expired),
+        "anonymised": sum(1 for outcome in outcomes.values() if outcome == "anonymised"),
+    }
