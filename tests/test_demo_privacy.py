@@ -67,7 +67,11 @@ def test_the_demo_leaves_no_personal_data_in_prefect(tmp_path: Path) -> None:
     kept = everything_kept(prefect_home)
     assert "flow_run" in kept and "REC-" in kept  # Prefect did keep the runs, by reference
     server_log = Path(__file__).resolve().parents[1] / "var" / "prefect-server.log"
-    logs = demo.stdout + demo.stderr + (server_log.read_text("utf-8", "replace") if server_log.exists() else "")
+    logs = (
+        demo.stdout
+        + demo.stderr
+        + (server_log.read_text("utf-8", "replace") if server_log.exists() else "")
+    )
     for item in personal_data():
         assert item not in kept, f"{item!r} found in Prefect's storage"
         assert item not in logs, f"{item!r} found in the log output"
