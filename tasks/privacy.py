@@ -11,7 +11,7 @@ from complaints.services import privacy
 from tasks.naming import by_reference
 
 
-@task(name="find expired")
+@task(name="find expired", retries=2, retry_delay_seconds=[1.0, 5.0])
 async def find_expired(as_of: datetime) -> list[str]:
     """Closed complaints past the retention period, not yet anonymised (references only)."""
     return privacy.expired(app=get_app(), as_of=as_of)

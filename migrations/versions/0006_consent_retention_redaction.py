@@ -20,6 +20,25 @@ down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+REPORT_COLUMNS = [  # ix_complaints_report as revision 0005 made it
+    "received_at",
+    "product",
+    "region",
+    "customer_type",
+    "channel",
+    "category",
+    "severity",
+    "state",
+    "reviews_done",
+    "escalation_level",
+    "acknowledged_at",
+    "acknowledge_by",
+    "first_answered_at",
+    "promised_answer_by",
+    "answered_at",
+    "answer_by",
+    "survey_at",
+]
 EVENTS = sa.table(
     "events",
     *(
@@ -69,6 +88,10 @@ def upgrade() -> None:
     )
     op.add_column("complaints", sa.Column("anonymised_at", when, nullable=True))
     op.create_index("ix_complaints_retention", "complaints", ["anonymised_at", "closed_at"])
+    # The report reads consent (the follow-up promise is owed only with it) from its index.
+    op.drop_index("ix_complaints_report", table_name="complaints")
+    op.create_index("ix_complaints_report", "complaints", [*REPORT_COLUMNS, "consent_contact"])
+    op.create_index("ix_complaints_open", "complaints", ["state", "answered_at", "answer_by"])
     op.add_column("events", sa.Column("reason_digest", sa.String(length=64), nullable=True))
     op.add_column("events", sa.Column("redacted_at", when, nullable=True))
     _reseal()
@@ -85,5 +108,8 @@ def downgrade() -> None:
     ]:
         if table == "complaints" and column == "anonymised_at":
             op.drop_index("ix_complaints_retention", table_name="complaints")
+            op.drop_index("ix_complaints_open", table_name="complaints")
+            op.drop_index("ix_complaints_report", table_name="complaints")
+            op.create_index("ix_complaints_report", "complaints", REPORT_COLUMNS)
         with op.batch_alter_table(table) as batch_op:
             batch_op.drop_column(column)

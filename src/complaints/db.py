@@ -67,10 +67,13 @@ class Database:
             path = url.split("///", 1)[-1]
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self.engine = create_engine(url, connect_args={"timeout": 30})
+            # hide_parameters: an error never carries a complaint's text into a log.
+            self.engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
             _configure_sqlite(self.engine)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+            self.engine = create_engine(
+                url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True
+            )
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._readers = sessionmaker(
             self.engine.execution_options(readonly=True), expire_on_commit=False

@@ -85,7 +85,10 @@ class Complaint(Base):
             "answered_at",
             "answer_by",
             "survey_at",
+            "consent_contact",
         ),
+        # Open and overdue now, counted from the index alone.
+        Index("ix_complaints_open", "state", "answered_at", "answer_by"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

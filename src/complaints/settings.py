@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     batch_threshold: int = 10
     batch_size: int = 50
     delivery_retry_delays: list[float] = [2.0, 10.0, 60.0]
+    # How long a sender holds the e-mails it claimed: a crashed sender's are retried after it.
+    # Longer than the slowest batch takes to send, so that two senders never send one twice.
+    delivery_lease_seconds: float = 300.0
     poll_seconds: float = 0.5
     sweep_seconds: float = 300.0
     prefect_port: int = 4200  # the Prefect server that `serve` and `demo` start

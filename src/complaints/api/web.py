@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from complaints import __version__
 from complaints.api import dashboard, intake_api, persons_api, public, staff_api, staff_pages
@@ -15,6 +17,8 @@ from complaints.lifecycle import IllegalTransition
 from complaints.repository import NotFound
 from complaints.services.errors import RuleViolation
 from complaints.services.intake import IdempotencyConflict
+
+log = logging.getLogger("complaints.web")
 
 
 def create_web_app(app: App, on_intake: Callable[[], None] | None = None) -> FastAPI:
@@ -38,6 +42,18 @@ def create_web_app(app: App, on_intake: Callable[[], None] | None = None) -> Fas
         public.router,
     ):
         web.include_router(router)
+
+    @web.exception_handler(OperationalError)
+    @web.exception_handler(InterfaceError)
+    async def _database_away(_: Request, error: Exception) -> JSONResponse:
+        # A restart or a lock held too long: nothing was written (the transaction rolled back);
+        # the client retries, with its Idempotency-Key, and gets one complaint.
+        log.warning("database unavailable (%s): answered 503", type(error).__name__)
+        return JSONResponse(
+            {"detail": "the database is unavailable for a moment; retry"},
+            status_code=503,
+            headers={"Retry-After": "1"},
+        )
 
     @web.exception_handler(NotFound)
     async def _not_found(_: Request, error: NotFound) -> JSONResponse:

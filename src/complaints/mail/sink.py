@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import socket
+from collections.abc import Callable
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -23,6 +24,8 @@ class _Handler:
     def __init__(self, folder: Path | None, refuse_first: int) -> None:
         self.folder = folder
         self.refuse_first = refuse_first
+        # Asked before each message is kept; False refuses it (451): fault tests act here.
+        self.accept: Callable[[EmailMessage], bool] = lambda message: True
         self.messages: list[EmailMessage] = []
         self._numbers = itertools.count(1)
 
@@ -32,6 +35,8 @@ class _Handler:
             return "451 4.3.0 Temporary failure, try again later"
         message = message_from_bytes(envelope.content, policy=policy.default)
         assert isinstance(message, EmailMessage)
+        if not self.accept(message):
+            return "451 4.3.0 Temporary failure, try again later"
         self.messages.append(message)
         if self.folder is not None:
             path = self.folder / f"{next(self._numbers):04d}.eml"

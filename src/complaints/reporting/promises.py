@@ -3,6 +3,7 @@ per channel, product and region, and every breach with its cause."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -67,33 +68,47 @@ def promises(now: datetime) -> list[Promise]:
 
 
 def _rates(
-    session: Session, scope: Scope, all_promises: list[Promise], column: Any | None
-) -> dict[str, Any]:
-    """Due and kept counts of every promise at once, overall or per value of `column`."""
+    session: Session, scope: Scope, all_promises: list[Promise]
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """Due and kept counts of every promise, overall and per value of each of BY, from one
+    pass over the period grouped by all of BY at once (a few hundred groups), summed here."""
     sums = []
     for p in all_promises:
         sums += [
             func.sum(case((p.due, 1), else_=0)),
             func.sum(case((and_(p.due, p.kept), 1), else_=0)),
         ]
-    query = select(*([] if column is None else [column]), *sums).where(*scope.where())
-    rows = session.execute(
-        query if column is None else query.group_by(column).order_by(column)
-    ).all()
-    out: dict[str, Any] = {}
+    columns = [getattr(Complaint, name) for name in BY]
+    rows = session.execute(select(*columns, *sums).where(*scope.where()).group_by(*columns)).all()
+    width = len(BY)
+    overall: dict[str, Counter[str]] = {p.key: Counter() for p in all_promises}
+    per: dict[str, dict[str, dict[str, Counter[str]]]] = {name: {} for name in BY}
+    for row in rows:
+        for i, p in enumerate(all_promises):
+            counts = Counter(
+                due=int(row[width + 2 * i] or 0), kept=int(row[width + 2 * i + 1] or 0)
+            )
+            overall[p.key].update(counts)
+            for d, name in enumerate(BY):
+                per[name].setdefault(p.key, {}).setdefault(str(row[d]), Counter()).update(counts)
 
-    def rate(row: Any, index: int) -> dict[str, Any]:
-        due, kept = int(row[index] or 0), int(row[index + 1] or 0)
-        return {"due": due, "kept": kept, "rate": share(kept, due)}
+    def rate(counts: Counter[str]) -> dict[str, Any]:
+        return {
+            "due": counts["due"],
+            "kept": counts["kept"],
+            "rate": share(counts["kept"], counts["due"]),
+        }
 
-    for i, p in enumerate(all_promises):
-        if column is None:
-            out[p.key] = rate(rows[0], 2 * i)
-        else:
-            out[p.key] = [
-                {"value": str(row[0]), **rate(row, 1 + 2 * i)} for row in rows if row[1 + 2 * i]
-            ]
-    return out
+    by = {
+        name: {
+            key: [{"value": value, **rate(c)} for value, c in sorted(groups.items()) if c["due"]]
+            for key, groups in per[name].items()
+        }
+        for name in BY
+    }
+    return {key: rate(c) for key, c in overall.items()}, {
+        name: {p.key: by[name].get(p.key, []) for p in all_promises} for name in BY
+    }
 
 
 def _cause(key: str, row: Any, now: datetime) -> str:
@@ -121,8 +136,7 @@ def register(
     out = []
     all_promises = promises(now)
     with app.db.reader() as session:
-        overall = _rates(session, scope, all_promises, None)
-        by = {name: _rates(session, scope, all_promises, getattr(Complaint, name)) for name in BY}
+        overall, by = _rates(session, scope, all_promises)
         for promise in all_promises:
             broken = session.execute(
                 select(

@@ -14,7 +14,6 @@ from complaints.mail.sender import HeaderInjection, build_message
 from complaints.models import Complaint, OutboxMessage
 from complaints.services.history import SYSTEM, record
 
-LEASE = timedelta(minutes=5)
 # Attempts after which the complaint is flagged for a person (the task's own retries first).
 FLAG_AFTER = 3
 CUSTOMER_KINDS = {"acknowledgement", "answer", "survey", "review", "mediator_referral"}
@@ -83,14 +82,15 @@ def _mark_failed(app: App, message_id: int, at: datetime, error: str, *, permane
                 actor=SYSTEM,
                 action="email_delayed",
                 reason=f"{message.kind} e-mail not accepted after {message.attempts} attempts",
-                data={"kind": message.kind, "error": error[:200]},
+                # The kind of error only: an SMTP reply may quote the address.
+                data={"kind": message.kind, "error": error.split(":", 1)[0][:80]},
             )
 
 
 def _claim(
     app: App, references: list[str], *, organisation: bool
 ) -> list[tuple[OutboxMessage, str]]:
-    """The pending messages of these complaints (or the organisation's own), claimed for LEASE,
+    """The pending messages of these complaints (or the organisation's own), claimed for the lease,
     in one transaction; each with its complaint's reference."""
     with app.db.transaction() as session:
         if organisation:
@@ -112,7 +112,7 @@ def _claim(
             repository.claim_messages(
                 session=session,
                 message_ids=[m.id for m in pending],
-                until=clock + LEASE,
+                until=clock + timedelta(seconds=app.settings.delivery_lease_seconds),
                 as_of=clock,
             )
         )

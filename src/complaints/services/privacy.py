@@ -81,7 +81,14 @@ def anonymise(
     session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.complaint_id == cid)
-        .values(recipient="", recipient_name="", subject=ERASED, text_body="", html_body="")
+        .values(
+            recipient="",
+            recipient_name="",
+            subject=ERASED,
+            text_body="",
+            html_body="",
+            last_error="",
+        )
     )
     session.execute(delete(IdempotencyKey).where(IdempotencyKey.reference == complaint.reference))
     redacted = list(

@@ -1,0 +1,180 @@
+"""Submissions as fast as the intake allows, under `complaints serve` on the embedded default:
+N complaints POSTed to the API by concurrent clients, then every acknowledgement awaited at a
+real SMTP server. Prints the intake rate, the acknowledgement latencies (slowest included),
+and what was stored and received: each complaint must be stored once and acknowledged once.
+
+    python bench/load.py [--count 10000] [--clients 8] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from complaints.mail.sink import MailSink, free_port
+from complaints.prefect_server import healthy
+
+REFERENCE = re.compile(r"REC-\d{4}-\d{6}")
+BODY = {
+    "name": "Client Charge",
+    "email": "charge@exemple.fr",
+    "subject": "Colis jamais livré",
+    "description": "Le colis annoncé livré n'est jamais arrivé.",
+    "product": "Box Fibre",
+    "region": "Bretagne",
+}
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+async def submit(base: str, count: int, clients: int) -> tuple[dict[str, float], int]:
+    """POST `count` complaints; (reference -> wall time the answer came back, 503s retried)."""
+    returned: dict[str, float] = {}
+    retries = 0
+    numbers = iter(range(count))
+
+    async def client() -> None:
+        nonlocal retries
+        async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+            for n in numbers:
+                while True:
+                    answer = await http.post(
+                        "/api/complaints", json=BODY, headers={"Idempotency-Key": f"load-{n}"}
+                    )
+                    if answer.status_code in (200, 201):
+                        returned[answer.json()["reference"]] = time.time()
+                        break
+                    if answer.status_code != 503:
+                        raise RuntimeError(f"{answer.status_code}: {answer.text}")
+                    retries += 1
+                    await asyncio.sleep(0.2)
+
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return returned, retries
+
+
+def wait(condition: Any, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def measure(count: int, clients: int, folder: Path) -> dict[str, Any]:
+    received: dict[str, list[float]] = {}
+
+    def accept(message: EmailMessage) -> bool:
+        match = REFERENCE.search(str(message["Subject"]))
+        if match and "réception" in str(message["Subject"]):
+            received.setdefault(match.group(), []).append(time.time())
+        return True
+
+    port, web_port = free_port(), free_port()
+    database = folder / "load.db"
+    with MailSink() as sink:
+        sink.handler.accept = accept
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("COMPLAINTS_", "PREFECT_"))}
+        env |= {
+            "COMPLAINTS_DATABASE_URL": f"sqlite:///{database}",
+            "COMPLAINTS_SMTP_PORT": str(sink.port),
+            "COMPLAINTS_PREFECT_PORT": str(port),
+            "COMPLAINTS_WEB_PORT": str(web_port),
+            "COMPLAINTS_INTAKE_PER_MINUTE": "10000000",  # one address sends everything here
+            "COMPLAINTS_INTAKE_BURST": "10000000",
+            "PREFECT_HOME": str(folder / "prefect"),
+        }
+        serve = subprocess.Popen(
+            [sys.executable, "-m", "complaints", "serve"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=(folder / "serve.log").open("w"),
+        )
+        try:
+            base = f"http://127.0.0.1:{web_port}"
+            ready = wait(lambda: healthy(f"http://127.0.0.1:{port}/api"), 180) and wait(
+                lambda: _answers(base), 60
+            )
+            if not ready:
+                raise RuntimeError(f"serve did not start; see {folder / 'serve.log'}")
+            time.sleep(3)  # the dispatcher's first flow run imports Prefect
+            started = time.time()
+            returned, retries = asyncio.run(submit(base, count, clients))
+            submitted = time.time() - started
+            wait(lambda: len(received) >= count, 60 + count * 0.1)
+            done = time.time() - started
+            time.sleep(2)  # any duplicate would arrive now
+        finally:
+            serve.send_signal(signal.SIGINT)  # serve stops its Prefect server on the way out
+            try:
+                serve.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                serve.kill()
+    latencies = [received[ref][0] - at for ref, at in returned.items() if ref in received]
+    with sqlite3.connect(database) as db:
+        stored, distinct = db.execute(
+            "SELECT count(*), count(DISTINCT reference) FROM complaints"
+        ).fetchone()
+        keys = db.execute("SELECT count(*) FROM idempotency_keys").fetchone()[0]
+    return {
+        "submitted": count,
+        "clients": clients,
+        "stored": stored,
+        "distinct_references": distinct,
+        "idempotency_keys": keys,
+        "acknowledged": len(received),
+        "duplicates": sum(len(times) - 1 for times in received.values()),
+        "not_acknowledged": count - len(set(returned) & set(received)),
+        "retried_503": retries,
+        "intake_rate_per_s": round(count / submitted, 1),
+        "all_acknowledged_after_s": round(done, 1),
+        "ack_p50_s": round(percentile(latencies, 0.5), 2) if latencies else None,
+        "ack_p95_s": round(percentile(latencies, 0.95), 2) if latencies else None,
+        "ack_p99_s": round(percentile(latencies, 0.99), 2) if latencies else None,
+        "ack_slowest_s": round(max(latencies), 2) if latencies else None,
+    }
+
+
+def _answers(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/docs", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as folder:
+        figures = measure(args.count, args.clients, Path(folder))
+    if args.json:
+        print(json.dumps(figures))
+        return
+    print(f"Intake under `serve` (SQLite), {args.count:,} complaints by {args.clients} clients")
+    for key, value in figures.items():
+        print(f"  {key:<26} {value}")
+
+
+if __name__ == "__main__":
+    main()
