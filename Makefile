@@ -7,6 +7,8 @@ export PREFECT_HOME ?= $(CURDIR)/var/prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
+BENCH_LOAD_COUNT ?= 10000
+
 .PHONY: demo test lint bench ui serve install clean chromium
 
 $(STAMP): pyproject.toml constraints.txt
@@ -35,6 +37,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/report.py   # BENCH_REPORT_ROWS=1000000 by default: ~8 min
+	$(BIN)/python bench/load.py --count $(BENCH_LOAD_COUNT)   # 10,000 by default
 
 ui: $(STAMP)
 	$(BIN)/prefect server start --host 127.0.0.1 --port 4200

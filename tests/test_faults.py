@@ -192,3 +192,23 @@ def test_worker_killed_mid_flow_the_next_run_finishes_exactly_once(
     exactly_once(app, smtp, count)
     with app.db.reader() as session:
         assert set(session.scalars(select(Complaint.state))) == {"in_analysis"}
+
+
+def test_submissions_as_fast_as_the_intake_allows_are_each_stored_and_acknowledged_once() -> None:
+    """bench/load.py at a size CI can afford (`make bench` runs 10,000): every complaint
+    stored once and acknowledged once, none twice."""
+    import json
+
+    bench = Path(__file__).resolve().parents[1] / "bench" / "load.py"
+    done = subprocess.run(
+        [sys.executable, str(bench), "--count", "300", "--clients", "8", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"\nload: {figures}")
+    assert figures["stored"] == figures["distinct_references"] == 300
+    assert figures["idempotency_keys"] == figures["acknowledged"] == 300
+    assert figures["duplicates"] == 0 and figures["not_acknowledged"] == 0

@@ -48,7 +48,7 @@ class Dispatcher:
         while True:
             references = [
                 r for r in new_or_pending_mail(app=app, as_of=now()) if r not in self._in_flight
-            ]
+            ][: app.settings.dispatch_batch]
             if references:
                 await self._slots.acquire()
                 self._in_flight.update(references)

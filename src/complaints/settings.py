@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     # Longer than the slowest batch takes to send, so that two senders never send one twice.
     delivery_lease_seconds: float = 300.0
     poll_seconds: float = 0.5
+    # Complaints per lifecycle flow run under `serve`: a backlog goes through in runs of this
+    # size, oldest first, so the first of a run does not wait for thousands behind it.
+    dispatch_batch: int = 200
     sweep_seconds: float = 300.0
     prefect_port: int = 4200  # the Prefect server that `serve` and `demo` start
     web_host: str = "127.0.0.1"
