@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
+from email.message import EmailMessage
+
+from sqlalchemy import func, select
 
 from complaints.app import App
-from complaints.models import ActionKind, Decision
+from complaints.mail.sink import MailSink
+from complaints.models import ActionKind, Complaint, Decision, Event, OutboxMessage
 from complaints.services import handling
 
 
@@ -41,3 +46,27 @@ def answer(
         message="Voici notre réponse.",
         at=at,
     )
+
+
+def exactly_once(app: App, smtp: MailSink, count: int) -> None:
+    """`count` complaints, each acknowledged once: one event, one e-mail sent, one received."""
+    with app.db.reader() as session:
+        assert session.scalar(select(func.count()).select_from(Complaint)) == count
+        acks = session.execute(
+            select(Event.complaint_id, func.count())
+            .where(Event.action == "acknowledge")
+            .group_by(Event.complaint_id)
+        ).all()
+        assert len(acks) == count and {n for _, n in acks} == {1}
+        mails = session.execute(
+            select(OutboxMessage.status, func.count())
+            .where(OutboxMessage.kind == "acknowledgement")
+            .group_by(OutboxMessage.status)
+        ).all()
+        assert dict(mails) == {"sent": count}
+    received = Counter(str(m["Message-ID"]) for m in smtp.messages if is_ack(m))
+    assert len(received) == count and set(received.values()) == {1}
+
+
+def is_ack(message: EmailMessage) -> bool:
+    return "Accusé de réception" in str(message["Subject"])

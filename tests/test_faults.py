@@ -22,36 +22,13 @@ from complaints import app as wiring
 from complaints import orchestration
 from complaints.app import App
 from complaints.mail.sink import MailSink
-from complaints.models import Complaint, Event, OutboxMessage
+from complaints.models import Complaint, OutboxMessage
 from complaints.services import intake as intake_service
 from tests.conftest import POSTGRES_URL, intake
+from tests.factories import exactly_once
 
 pytestmark = [pytest.mark.usefixtures("prefect_server"), pytest.mark.prefect]
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-def exactly_once(app: App, smtp: MailSink, count: int) -> None:
-    """`count` complaints, each acknowledged once: one event, one e-mail sent, one received."""
-    with app.db.reader() as session:
-        assert session.scalar(select(func.count()).select_from(Complaint)) == count
-        acks = session.execute(
-            select(Event.complaint_id, func.count())
-            .where(Event.action == "acknowledge")
-            .group_by(Event.complaint_id)
-        ).all()
-        assert len(acks) == count and {n for _, n in acks} == {1}
-        mails = session.execute(
-            select(OutboxMessage.status, func.count())
-            .where(OutboxMessage.kind == "acknowledgement")
-            .group_by(OutboxMessage.status)
-        ).all()
-        assert dict(mails) == {"sent": count}
-    received = Counter(str(m["Message-ID"]) for m in smtp.messages if is_ack(m))
-    assert len(received) == count and set(received.values()) == {1}
-
-
-def is_ack(message: EmailMessage) -> bool:
-    return "Accusé de réception" in str(message["Subject"])
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="COMPLAINTS_TEST_POSTGRES_URL not set")

@@ -60,7 +60,7 @@ class Dispatcher:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
 
 
-async def serve(sweep_seconds: float, poll_seconds: float) -> None:
+async def serve(sweep_seconds: float, poll_seconds: float, *, sweeps: bool = True) -> None:
     """Serve the web, the sweeps as scheduled deployments, and the dispatcher, in one loop."""
     import uvicorn
     from prefect.runner import Runner
@@ -70,16 +70,17 @@ async def serve(sweep_seconds: float, poll_seconds: float) -> None:
     app = get_app()
     os.chdir(app.settings.home)  # deployments record entrypoints relative to here
     runner = Runner(name="complaints", pause_on_shutdown=False, limit=4)
-    interval = timedelta(seconds=sweep_seconds)
-    for name in ("deadlines", "follow_up"):
-        flow = orchestration.load(name)
-        await runner.aadd_flow(flow, name=f"{flow.name}-schedule", interval=interval)
-    review = orchestration.load("review")
-    await runner.aadd_flow(
-        review, name="monthly-review-schedule", cron="0 6 1 * *"
-    )  # 1st of the month
-    retention = orchestration.load("retention")
-    await runner.aadd_flow(retention, name="anonymise-expired-schedule", cron="30 3 * * *")
+    if sweeps:  # at scale, workers run the deployments of prefect.yaml instead
+        interval = timedelta(seconds=sweep_seconds)
+        for name in ("deadlines", "follow_up"):
+            flow = orchestration.load(name)
+            await runner.aadd_flow(flow, name=f"{flow.name}-schedule", interval=interval)
+        review = orchestration.load("review")
+        await runner.aadd_flow(
+            review, name="monthly-review-schedule", cron="0 6 1 * *"
+        )  # 1st of the month
+        retention = orchestration.load("retention")
+        await runner.aadd_flow(retention, name="anonymise-expired-schedule", cron="30 3 * * *")
     dispatcher = Dispatcher(poll_seconds)
     web = uvicorn.Server(
         uvicorn.Config(
@@ -90,4 +91,5 @@ async def serve(sweep_seconds: float, poll_seconds: float) -> None:
             proxy_headers=False,
         )
     )
-    await asyncio.gather(runner.start(), dispatcher.run_forever(), web.serve())
+    parts = [dispatcher.run_forever(), web.serve(), *([runner.start()] if sweeps else [])]
+    await asyncio.gather(*parts)

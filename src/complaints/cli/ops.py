@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from complaints.cli.base import app, console, db_app, emit_json, parse_time, refusing, the_app
+from complaints.cli.base import (
+    CliError,
+    app,
+    console,
+    db_app,
+    emit_json,
+    parse_time,
+    refusing,
+    the_app,
+)
 
 
 @app.command("run-due")
@@ -42,31 +51,58 @@ def serve(
     poll_seconds: Annotated[
         float | None, typer.Option(help="Seconds between looks for new complaints.")
     ] = None,
+    sweeps: Annotated[
+        bool,
+        typer.Option(help="Serve the sweeps here; --no-sweeps where workers run them (at scale)."),
+    ] = True,
 ) -> None:
-    """Run until stopped: new complaints acknowledged at once, deadlines and follow-ups on schedule."""
+    """Run until stopped: new complaints acknowledged at once, deadlines and follow-ups on schedule.
+
+    With PREFECT_API_URL set, it uses that Prefect server; otherwise it starts its own."""
     import asyncio
+    import os
 
     from complaints import dispatcher, prefect_env
     from complaints.prefect_server import PrefectServer
 
     settings = the_app().settings
     prefect_env.configure(settings.var)
-    server = PrefectServer(settings.var, port=settings.prefect_port).start()
+    shared = os.environ.get("PREFECT_API_URL")
+    server = None if shared else PrefectServer(settings.var, port=settings.prefect_port).start()
     console.print(
         f"Complaint form and tracking: http://{settings.web_host}:{settings.web_port}/"
         f"   staff: /staff   API docs: /docs"
     )
-    console.print(f"Prefect UI: {server.ui_url}   (Ctrl-C to stop)")
+    console.print(f"Prefect: {server.ui_url if server else shared}   (Ctrl-C to stop)")
     try:
         asyncio.run(
             dispatcher.serve(
-                sweep_seconds or settings.sweep_seconds, poll_seconds or settings.poll_seconds
+                sweep_seconds or settings.sweep_seconds,
+                poll_seconds or settings.poll_seconds,
+                sweeps=sweeps,
             )
         )
     except KeyboardInterrupt:
         pass
     finally:
-        server.stop()
+        if server is not None:
+            server.stop()
+
+
+@app.command()
+@refusing
+def deploy() -> None:
+    """Create the work pool and the deployments of prefect.yaml on the Prefect server of
+    PREFECT_API_URL; then start workers with `prefect worker start --pool complaints`."""
+    from complaints import deployment, prefect_env
+
+    settings = the_app().settings
+    prefect_env.configure(settings.var)
+    try:
+        for line in deployment.deploy(settings.home):
+            console.print(line)
+    except deployment.DeployError as error:
+        raise CliError(str(error)) from None
 
 
 @app.command()
