@@ -34,10 +34,15 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src flows tasks tests bench
 	$(BIN)/mypy src flows tasks
 
-bench: $(STAMP)
-	$(BIN)/python bench/run.py
-	$(BIN)/python bench/report.py   # BENCH_REPORT_ROWS=1000000 by default: ~8 min
-	$(BIN)/python bench/load.py --count $(BENCH_LOAD_COUNT)   # 10,000 by default
+bench: $(STAMP)   # ~40 min; every figure also goes to bench/RESULTS.md
+	{ $(BIN)/python bench/machine.py; \
+	  $(BIN)/python bench/run.py; \
+	  $(BIN)/python bench/throughput.py --count 1000; \
+	  for rate in 5 20 50; do $(BIN)/python bench/load.py --rate $$rate --count $$((rate * 60)); done; \
+	  $(BIN)/python bench/load.py --count $(BENCH_LOAD_COUNT); \
+	  $(BIN)/python bench/sweep.py; \
+	  $(BIN)/python bench/report.py; \
+	  echo '```'; } 2>&1 | tee bench/RESULTS.md
 
 ui: $(STAMP)
 	$(BIN)/prefect server start --host 127.0.0.1 --port 4200

@@ -3,7 +3,7 @@ N complaints POSTed to the API by concurrent clients, then every acknowledgement
 real SMTP server. Prints the intake rate, the acknowledgement latencies (slowest included),
 and what was stored and received: each complaint must be stored once and acknowledged once.
 
-    python bench/load.py [--count 10000] [--clients 8] [--json]
+    python bench/load.py [--count 10000] [--clients 8] [--rate 20] [--json]
 """
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ import asyncio
 import json
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from email.message import EmailMessage
 from pathlib import Path
@@ -44,16 +46,22 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
-async def submit(base: str, count: int, clients: int) -> tuple[dict[str, float], int]:
-    """POST `count` complaints; (reference -> wall time the answer came back, 503s retried)."""
+async def submit(
+    base: str, count: int, clients: int, rate: float | None
+) -> tuple[dict[str, float], int]:
+    """POST `count` complaints, as fast as possible or at `rate` a second (the n-th at n/rate s);
+    (reference -> wall time the answer came back, 503s retried)."""
     returned: dict[str, float] = {}
     retries = 0
     numbers = iter(range(count))
+    start = time.monotonic()
 
     async def client() -> None:
         nonlocal retries
         async with httpx.AsyncClient(base_url=base, timeout=60) as http:
             for n in numbers:
+                if rate:
+                    await asyncio.sleep(max(0.0, start + n / rate - time.monotonic()))
                 while True:
                     answer = await http.post(
                         "/api/complaints", json=BODY, headers={"Idempotency-Key": f"load-{n}"}
@@ -79,7 +87,17 @@ def wait(condition: Any, timeout: float) -> bool:
     return False
 
 
-def measure(count: int, clients: int, folder: Path) -> dict[str, Any]:
+def rss_mb(pid: int) -> float:
+    """Resident memory of one process, from /proc (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def measure(
+    count: int, clients: int, folder: Path, rate: float | None = None, settle: float = 3.0
+) -> dict[str, Any]:
     received: dict[str, list[float]] = {}
 
     def accept(message: EmailMessage) -> bool:
@@ -115,11 +133,22 @@ def measure(count: int, clients: int, folder: Path) -> dict[str, Any]:
             )
             if not ready:
                 raise RuntimeError(f"serve did not start; see {folder / 'serve.log'}")
-            time.sleep(3)  # the dispatcher's first flow run imports Prefect
+            time.sleep(settle)  # the dispatcher's first flow run imports Prefect
+            memory: list[tuple[int, float]] = []  # (acknowledged so far, serve's RSS in MB)
+            sampling = True
+
+            def sample() -> None:
+                while sampling:
+                    memory.append((len(received), rss_mb(serve.pid)))
+                    time.sleep(1)
+
+            sampler = threading.Thread(target=sample, daemon=True)
+            sampler.start()
             started = time.time()
-            returned, retries = asyncio.run(submit(base, count, clients))
+            returned, retries = asyncio.run(submit(base, count, clients, rate))
             submitted = time.time() - started
             wait(lambda: len(received) >= count, 60 + count * 0.1)
+            sampling = False
             done = time.time() - started
             time.sleep(2)  # any duplicate would arrive now
         finally:
@@ -128,6 +157,7 @@ def measure(count: int, clients: int, folder: Path) -> dict[str, Any]:
                 serve.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 serve.kill()
+    shutil.copy(folder / "serve.log", Path(tempfile.gettempdir()) / "bench-load-serve.log")
     latencies = [received[ref][0] - at for ref, at in returned.items() if ref in received]
     with sqlite3.connect(database) as db:
         stored, distinct = db.execute(
@@ -150,6 +180,13 @@ def measure(count: int, clients: int, folder: Path) -> dict[str, Any]:
         "ack_p95_s": round(percentile(latencies, 0.95), 2) if latencies else None,
         "ack_p99_s": round(percentile(latencies, 0.99), 2) if latencies else None,
         "ack_slowest_s": round(max(latencies), 2) if latencies else None,
+        "serve_rss_mb": [  # at 10 %, 50 % of the acknowledgements, and at the end
+            *(
+                next((round(mb) for n, mb in memory if n >= count * share), None)
+                for share in (0.1, 0.5)
+            ),
+            round(memory[-1][1]) if memory else None,
+        ],
     }
 
 
@@ -164,14 +201,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument(
+        "--rate", type=float, help="complaints a second (default: as fast as possible)"
+    )
+    parser.add_argument("--settle", type=float, default=3.0, help="seconds after start-up")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-load-") as folder:
-        figures = measure(args.count, args.clients, Path(folder))
+        figures = measure(args.count, args.clients, Path(folder), args.rate, args.settle)
     if args.json:
         print(json.dumps(figures))
         return
-    print(f"Intake under `serve` (SQLite), {args.count:,} complaints by {args.clients} clients")
+    pace = f"at {args.rate:g}/s" if args.rate else "as fast as the intake allows"
+    print(
+        f"Intake under `serve` (SQLite): {args.count:,} complaints, {pace}, {args.clients} clients"
+    )
     for key, value in figures.items():
         print(f"  {key:<26} {value}")
 

@@ -1,0 +1,99 @@
+"""The sweeps' selections with 0, 100k and 1M complaints stored and 1k due: the time must grow
+with what is due, not with what is stored (indexed `wake_at`). SQLite, the embedded default.
+
+    python bench/sweep.py [--sizes 0,100000,1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+os.environ.setdefault("COMPLAINTS_DATABASE_URL", "sqlite://")
+sys.path.insert(0, str(Path(__file__).parent))
+
+from report import NOW, rows
+from sqlalchemy import insert
+
+from complaints.app import App
+from complaints.db import Database
+from complaints.models import Complainant, Complaint
+from complaints.services import selection
+from complaints.settings import Settings
+
+DUE = 1000
+
+
+def fill(database: Database, stored: int) -> None:
+    database.ensure_schema()
+    with database.transaction() as session:
+        person = Complainant(name="Bench", email="bench@exemple.fr", language="fr")
+        session.add(person)
+        session.flush()
+        person_id = person.id
+    batch = 50_000
+    for start in range(0, stored, batch):
+        chunk = rows(min(batch, stored - start), person_id)
+        for i, row in enumerate(chunk):
+            row["reference"] = f"REC-S-{start + i:07d}"
+            if row["state"] != "closed":  # open, as the application keeps them: due later
+                row["received_at"] = NOW - timedelta(days=i % 10)
+                row["answer_by"] = row["wake_at"] = NOW + timedelta(days=5 + i % 10)
+        with database.transaction() as session:
+            session.execute(insert(Complaint), chunk)
+    due = rows(DUE, person_id)
+    for i, row in enumerate(due):  # open, unanswered, their answer date passed: the sweep's work
+        row |= {
+            "reference": f"REC-D-{i:07d}",
+            "state": "in_analysis",
+            "answered_at": None,
+            "first_answered_at": None,
+            "closed_at": None,
+            "answer_by": NOW - timedelta(hours=1 + i % 48),
+            "wake_at": NOW - timedelta(hours=1 + i % 48),
+        }
+    with database.transaction() as session:
+        session.execute(insert(Complaint), due)
+    database.analyze()
+
+
+def best(select: Callable[..., object], app: App, runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        select(app=app, as_of=NOW)
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="0,100000,1000000")
+    sizes = [int(s) for s in parser.parse_args().sizes.split(",")]
+    print(f"Sweep selections (SQLite), {DUE:,} due, best of 5")
+    for stored in sizes:
+        folder = tempfile.mkdtemp(prefix="bench-sweep-")
+        url = f"sqlite:///{folder}/sweep.db"
+        database = Database(url)
+        fill(database, stored)
+        app = App(settings=Settings(database_url=url), db=database)
+        overdue = selection.overdue(app=app, as_of=NOW)
+        assert len(overdue["alert"]) == DUE, len(overdue["alert"])
+        deadlines = best(selection.overdue, app)
+        follow = best(selection.follow_ups, app)
+        new = best(selection.new_or_pending_mail, app)
+        print(
+            f"  {stored:>9,} stored: overdue {deadlines * 1000:6.1f} ms, follow-ups "
+            f"{follow * 1000:6.1f} ms, new or mail pending {new * 1000:6.1f} ms"
+        )
+        database.dispose()
+
+
+if __name__ == "__main__":
+    main()
