@@ -220,3 +220,17 @@ def test_monthly_review_is_emailed_once_per_month(app: App, smtp: MailSink) -> N
     assert "<svg" in html(reviews[0]) and "Reçues : 1" in text(reviews[0])
     again = asyncio.run(orchestration.monthly_review(datetime(2026, 4, 1, 7, tzinfo=UTC)))
     assert again["reviews_queued"] == 0 and len(smtp.messages) == before + 2
+
+
+def test_retention_flow_anonymises_what_outlived_the_period(app: App, smtp: MailSink) -> None:
+    reference = intake_service.receive(app=app, intake=intake(), at=T0).reference
+    run_due(0)
+    answer(app, reference, day(1))
+    handling.close(app=app, reference=reference, by="Camille", reason="réglé", at=day(2))
+    early = asyncio.run(orchestration.anonymise_expired(day(3 * 365 - 5)))
+    assert early == {"expired": 0, "anonymised": 0}
+    done = asyncio.run(orchestration.anonymise_expired(day(3 * 365 + 5)))
+    assert done == {"expired": 1, "anonymised": 1}
+    data = show(app=app, reference=reference)
+    assert data["complainant"]["name"] == "" and data["history"][-1]["action"] == "anonymised"
+    assert data["history"][-1]["actor"] == "system:retention"
