@@ -1,7 +1,8 @@
 """The follow-up sweep: the satisfaction survey, then closure when it goes unanswered."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: Prefect builds each flow's parameter model from
+# these annotations in the run's own process, and a string annotation left unresolved there
+# fails the run ("`Follow_UpModel` is not fully defined").
 from datetime import datetime
 
 from prefect import flow

@@ -1,7 +1,8 @@
 """Retention (GDPR storage limitation): anonymise complaints closed longer than the period."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: Prefect builds each flow's parameter model from
+# these annotations in the run's own process, and a string annotation left unresolved there
+# fails the run ("`Follow_UpModel` is not fully defined").
 from datetime import datetime
 
 from prefect import flow

@@ -31,6 +31,18 @@ PREFECT_DB = "prefect_scale_test"
 WORKER = [sys.executable, "-m", "prefect", "worker", "start", "--pool", "complaints"]
 
 
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    """Ask, then insist: a worker finishing a scheduled run must not outlive the test."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+
+
 def admin_url() -> str:
     assert POSTGRES_URL is not None
     return POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0]
@@ -80,8 +92,7 @@ def prefect_on_postgres(tmp_path: Path) -> Iterator[dict[str, str]]:
             time.sleep(0.5)
         yield env
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop([server])
 
 
 @pytest.mark.parametrize("backend", ["postgres"])
@@ -134,10 +145,7 @@ def test_two_workers_on_a_postgres_backed_server_acknowledge_each_complaint_once
         states = asyncio.run(wait_for_runs(environment["PREFECT_API_URL"], runs, timeout=300))
         assert set(states) == {"COMPLETED"}, states
     finally:
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            worker.wait(timeout=60)
+        stop(workers)
     exactly_once(app, smtp, len(references))
     for log in logs:
         assert "submitting flow run" in log.read_text(), f"{log.stem} ran no flow run"

@@ -26,6 +26,18 @@ def wait_for(condition, timeout: float) -> bool:  # type: ignore[no-untyped-def]
     return False
 
 
+def sweeps(port: int, state: str | None) -> list[str]:
+    """States of the scheduled sweep runs (deadlines, follow-up), by Prefect's API."""
+    import httpx
+
+    body: dict[str, object] = {
+        "flows": {"name": {"any_": ["enforce-deadlines", "follow-up"]}},
+        **({"flow_runs": {"state": {"type": {"any_": [state]}}}} if state else {}),
+    }
+    found = httpx.post(f"http://127.0.0.1:{port}/api/flow_runs/filter", json=body, timeout=10)
+    return [run["state"]["type"] for run in found.json()]
+
+
 def test_serve_acknowledges_a_new_complaint_at_once(tmp_path: Path, smtp: MailSink) -> None:
     import httpx
 
@@ -41,6 +53,7 @@ def test_serve_acknowledges_a_new_complaint_at_once(tmp_path: Path, smtp: MailSi
         COMPLAINTS_PREFECT_PORT=str(port),
         COMPLAINTS_WEB_PORT=str(web_port),
         PREFECT_HOME=str(tmp_path / "prefect"),
+        COMPLAINTS_SWEEP_SECONDS="5",
     )
     serve = subprocess.Popen(
         [sys.executable, "-m", "complaints", "serve"],
@@ -103,6 +116,9 @@ def test_serve_acknowledges_a_new_complaint_at_once(tmp_path: Path, smtp: MailSi
         print(
             f"serve: POST /api/complaints → acknowledgement received in {time.monotonic() - started:.2f} s"
         )
+        # The sweeps that serve schedules run in their own process: they must complete there.
+        assert wait_for(lambda: len(sweeps(port, "COMPLETED")) >= 2, 90), sweeps(port, None)
+        assert sweeps(port, "FAILED") == []
     finally:
         serve.send_signal(signal.SIGINT)
         try:
