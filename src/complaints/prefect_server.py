@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -10,6 +12,16 @@ import urllib.request
 from pathlib import Path
 
 LOCAL_API = "http://127.0.0.1:4200/api"
+PR_SET_PDEATHSIG = 1
+# Loaded here, not in the child: between fork and exec the child must take no lock (an import).
+_LIBC = ctypes.CDLL("libc.so.6", use_errno=True) if sys.platform == "linux" else None
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: be sent SIGTERM when our parent dies (Linux), so that a
+    killed `serve` or `demo` leaves no Prefect server behind."""
+    if _LIBC is not None:
+        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def healthy(api_url: str, timeout: float = 1.0) -> bool:
@@ -48,6 +60,7 @@ class PrefectServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env=os.environ.copy(),
+                preexec_fn=_die_with_parent,
             )
             deadline = time.monotonic() + timeout
             while not healthy(self.api_url):
