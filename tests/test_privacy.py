@@ -20,7 +20,7 @@ from complaints.services import automation, handling, privacy, rights, tracking
 from complaints.services import intake as intake_service
 from complaints.services.errors import RuleViolation
 from complaints.services.views import show
-from tests.conftest import intake
+from tests.conftest import BACKENDS, intake
 from tests.factories import answer
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -250,3 +250,18 @@ def test_rights_through_the_staff_api_need_the_manager_role(fake_app: App) -> No
         erased = client.post("/api/staff/persons/erase", json=person, headers=manager)
         assert erased.json() == {"references": [reference]}
     assert show(app=fake_app, reference=reference)["complainant"]["name"] == ""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_rights_and_retention_on_each_database(app: App) -> None:
+    """The same locks and updates on PostgreSQL as on SQLite (row locks over joins differ)."""
+    old = closed(app, T0)
+    young = closed(app, day(400), email="paul@exemple.fr")
+    assert rights.export(app=app, email="paul@exemple.fr", actor="Dana")["complaints"]
+    assert rights.rectify(
+        app=app, email="paul@exemple.fr", actor="Dana", correction=Rectification(name="Paul D.")
+    ) == [young]
+    assert rights.erase(app=app, email="paul@exemple.fr", actor="Dana") == [young]
+    as_of = day(3 * 365 + 10)
+    assert privacy.anonymise_expired(app=app, references=[old], as_of=as_of) == {old: "anonymised"}
+    assert verify(app=app)[1] == []

@@ -138,7 +138,9 @@ def anonymise_expired(
     for reference in references:
         with app.db.transaction() as session:
             complaint = session.scalars(
-                select(Complaint).where(Complaint.reference == reference).with_for_update()
+                select(Complaint)
+                .where(Complaint.reference == reference)
+                .with_for_update(of=Complaint)  # not the joined complainant (PostgreSQL refuses)
             ).one_or_none()
             if (
                 complaint is None
