@@ -143,7 +143,7 @@ def rectify(
                     select(OutboxMessage).where(
                         OutboxMessage.complaint_id == c.id,
                         OutboxMessage.status == "pending",
-                        OutboxMessage.recipient == email.strip(),
+                        func.lower(OutboxMessage.recipient) == email.strip().lower(),
                     )
                 ):
                     message.recipient = clean.get("email", message.recipient)
