@@ -34,13 +34,14 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src flows tasks tests bench
 	$(BIN)/mypy src flows tasks
 
-bench: $(STAMP)   # ~40 min; every figure also goes to bench/RESULTS.md
+bench: $(STAMP)   # ~45 min; every figure also goes to bench/RESULTS.md (PostgreSQL: never beside .ci/run)
 	{ $(BIN)/python bench/machine.py; \
 	  $(BIN)/python bench/run.py; \
 	  $(BIN)/python bench/throughput.py --count 1000; \
 	  for rate in 5 20 50; do $(BIN)/python bench/load.py --rate $$rate --count $$((rate * 60)); done; \
 	  $(BIN)/python bench/load.py --count $(BENCH_LOAD_COUNT); \
 	  $(BIN)/python bench/sweep.py; \
+	  $(BIN)/python bench/scale.py --count 2000; \
 	  $(BIN)/python bench/report.py; \
 	  echo '```'; } 2>&1 | tee bench/RESULTS.md
 
