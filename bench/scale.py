@@ -19,63 +19,23 @@ from typing import Any
 
 HOME = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(HOME))
-POSTGRES = os.environ.get(
+# The tests' PostgreSQL (tests/conftest.py reads it on import), which this benchmark resets.
+POSTGRES = os.environ.setdefault(
     "COMPLAINTS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 os.environ["COMPLAINTS_DATABASE_URL"] = POSTGRES
 
 from complaints import app as wiring  # noqa: E402
-from complaints.mail.sink import MailSink, free_port  # noqa: E402
-from complaints.prefect_server import healthy  # noqa: E402
+from complaints.mail.sink import MailSink  # noqa: E402
 from complaints.services.intake import receive  # noqa: E402
 from tests.conftest import _reset_postgres, intake  # noqa: E402
-from tests.test_scale import start_runs, stop, wait_for_runs  # noqa: E402
-
-ADMIN = POSTGRES.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0]
-
-
-def prefect_server(folder: Path) -> tuple[subprocess.Popen[bytes], dict[str, str]]:
-    import psycopg
-
-    with psycopg.connect(f"{ADMIN}/postgres", autocommit=True) as admin:
-        admin.execute("DROP DATABASE IF EXISTS prefect_bench WITH (FORCE)")
-        admin.execute("CREATE DATABASE prefect_bench")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env |= {
-        "PREFECT_HOME": str(folder / "prefect"),
-        "PREFECT_API_DATABASE_CONNECTION_URL": ADMIN.replace(
-            "postgresql://", "postgresql+asyncpg://"
-        )
-        + "/prefect_bench",
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_LOGGING_LEVEL": "WARNING",
-        "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
-        "PREFECT_WORKER_QUERY_SECONDS": "1",
-        "COMPLAINTS_HOME": str(HOME),
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "prefect",
-            "server",
-            "start",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 120
-    while not healthy(env["PREFECT_API_URL"]):
-        if time.monotonic() > deadline:
-            raise RuntimeError("Prefect server did not start")
-        time.sleep(0.5)
-    return server, env
+from tests.test_scale import (  # noqa: E402
+    prefect_on_postgres,
+    start_runs,
+    start_worker,
+    stop,
+    wait_for_runs,
+)
 
 
 def measure(count: int, runs: int, folder: Path) -> dict[str, Any]:
@@ -88,8 +48,9 @@ def measure(count: int, runs: int, folder: Path) -> dict[str, Any]:
             receive(app=app, intake=intake(email=f"s{i}@exemple.fr")).reference
             for i in range(count)
         ]
-        server, env = prefect_server(folder)
+        server, env = prefect_on_postgres(folder, "prefect_bench")
         env |= {k: v for k, v in os.environ.items() if k.startswith("COMPLAINTS_")}
+        env["PREFECT_LOGGING_LEVEL"] = "WARNING"
         workers: list[subprocess.Popen[bytes]] = []
         try:
             subprocess.run(
@@ -98,27 +59,7 @@ def measure(count: int, runs: int, folder: Path) -> dict[str, Any]:
                 check=True,
                 capture_output=True,
             )
-            workers = [
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "prefect",
-                        "worker",
-                        "start",
-                        "--pool",
-                        "complaints",
-                        "--name",
-                        f"bench-{n}",
-                        "--limit",
-                        "2",
-                    ],
-                    env=env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-                for n in range(2)
-            ]
+            workers = [start_worker(env, f"bench-{n}", None) for n in range(2)]
             time.sleep(5)  # the workers register
             size = -(-count // runs)
             batches = [refs[i : i + size] for i in range(0, count, size)]
@@ -127,7 +68,8 @@ def measure(count: int, runs: int, folder: Path) -> dict[str, Any]:
             states = asyncio.run(wait_for_runs(env["PREFECT_API_URL"], ids, timeout=1800))
             seconds = time.perf_counter() - started
         finally:
-            stop([*workers, server])
+            stop(workers)
+            server.stop()
         return {
             "complaints": count,
             "flow_runs": len(ids),

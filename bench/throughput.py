@@ -115,8 +115,8 @@ def main() -> None:
         os.environ.update(COMPLAINTS_SMTP_PORT=str(sink.port))
         server = PrefectServer(folder, port=free_port()).start()
         try:
-            assert server._process is not None
-            pid = server._process.pid
+            pid = server.pid
+            assert pid is not None
             run("flows", 20, folder, pid)  # warm-up: imports, templates, connections
             with_prefect = run("flows", count, folder, pid)
             alone = run("direct", count, folder, None)

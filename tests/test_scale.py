@@ -17,7 +17,7 @@ import pytest
 
 from complaints import app as wiring
 from complaints.mail.sink import MailSink, free_port
-from complaints.prefect_server import healthy
+from complaints.prefect_server import PrefectServer
 from complaints.services import intake as intake_service
 from tests.conftest import POSTGRES_URL, intake
 from tests.factories import exactly_once
@@ -28,7 +28,17 @@ pytestmark = [
 ]
 HOME = Path(__file__).resolve().parents[1]
 PREFECT_DB = "prefect_scale_test"
-WORKER = [sys.executable, "-m", "prefect", "worker", "start", "--pool", "complaints"]
+
+
+def start_worker(env: dict[str, str], name: str, log: Path | None) -> subprocess.Popen[bytes]:
+    """`prefect worker start --pool complaints`, two flow runs at a time, output to `log`."""
+    command = ["prefect", "worker", "start", "--pool", "complaints", "--name", name, "--limit", "2"]
+    return subprocess.Popen(
+        [sys.executable, "-m", *command],
+        env=env,
+        stdout=log.open("w") if log else subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def stop(processes: list[subprocess.Popen[bytes]]) -> None:
@@ -48,56 +58,42 @@ def admin_url() -> str:
     return POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0]
 
 
-@pytest.fixture
-def prefect_on_postgres(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """A Prefect server whose database is PostgreSQL; the environment that reaches it."""
+def prefect_on_postgres(folder: Path, database: str) -> tuple[PrefectServer, dict[str, str]]:
+    """A Prefect server whose database is `database`, made anew on this PostgreSQL; the
+    environment that reaches it (for workers and `complaints deploy`)."""
     import psycopg
 
     with psycopg.connect(f"{admin_url()}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {PREFECT_DB} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {PREFECT_DB}")
+        admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {database}")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env |= {
-        "PREFECT_HOME": str(tmp_path / "prefect"),
+        "PREFECT_HOME": str(folder / "prefect"),
         "PREFECT_API_DATABASE_CONNECTION_URL": admin_url().replace(
             "postgresql://", "postgresql+asyncpg://"
         )
-        + f"/{PREFECT_DB}",
+        + f"/{database}",
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
         "PREFECT_WORKER_QUERY_SECONDS": "1",
         "COMPLAINTS_HOME": str(HOME),
     }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "prefect",
-            "server",
-            "start",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        stdout=(tmp_path / "server.log").open("w"),
-        stderr=subprocess.STDOUT,
-    )
+    return PrefectServer(folder, port=port, env=env).start(), env
+
+
+@pytest.fixture
+def prefect_env(tmp_path: Path) -> Iterator[dict[str, str]]:
+    server, env = prefect_on_postgres(tmp_path, PREFECT_DB)
     try:
-        deadline = time.monotonic() + 120
-        while not healthy(env["PREFECT_API_URL"]):
-            assert server.poll() is None and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.5)
         yield env
     finally:
-        stop([server])
+        server.stop()
 
 
 @pytest.mark.parametrize("backend", ["postgres"])
 def test_two_workers_on_a_postgres_backed_server_acknowledge_each_complaint_once(
-    prefect_on_postgres: dict[str, str], env: object, smtp: MailSink, tmp_path: Path
+    prefect_env: dict[str, str], env: object, smtp: MailSink, tmp_path: Path
 ) -> None:
     app = wiring.get_app()
     references = [
@@ -105,7 +101,7 @@ def test_two_workers_on_a_postgres_backed_server_acknowledge_each_complaint_once
         for n in range(24)
     ]
     environment = {
-        **prefect_on_postgres,
+        **prefect_env,
         **{k: v for k, v in os.environ.items() if "COMPLAINTS_" in k},
     }
     deployed = subprocess.run(
@@ -118,27 +114,7 @@ def test_two_workers_on_a_postgres_backed_server_acknowledge_each_complaint_once
     assert deployed.returncode == 0, deployed.stderr + deployed.stdout
     assert "handle-complaints" in deployed.stdout
     logs = [tmp_path / f"worker-{name}.log" for name in ("a", "b")]
-    workers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "prefect",
-                "worker",
-                "start",
-                "--pool",
-                "complaints",
-                "--name",
-                log.stem,
-                "--limit",
-                "2",
-            ],
-            env=environment,
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
-        for log in logs
-    ]
+    workers = [start_worker(environment, log.stem, log) for log in logs]
     try:
         batches = [references[i : i + 4] for i in range(0, len(references), 4)]
         runs = asyncio.run(start_runs(environment["PREFECT_API_URL"], [*batches, None, None]))

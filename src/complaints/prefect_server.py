@@ -33,10 +33,14 @@ def healthy(api_url: str, timeout: float = 1.0) -> bool:
 
 
 class PrefectServer:
-    """`prefect server start` as a child process, stopped with us (unless one already runs)."""
+    """`prefect server start` as a child process, stopped with us (unless one already runs).
 
-    def __init__(self, var: Path, port: int = 4200) -> None:
-        self.var, self.port = var, port
+    Without `env`, the server inherits our environment and becomes this process's
+    PREFECT_API_URL. With it, the server gets exactly `env` and this process is left as it was:
+    a server for others (the workers of a test or a benchmark)."""
+
+    def __init__(self, var: Path, port: int = 4200, env: dict[str, str] | None = None) -> None:
+        self.var, self.port, self.env = var, port, env
         self.api_url = f"http://127.0.0.1:{port}/api"
         self.ui_url = f"http://127.0.0.1:{port}"
         self._process: subprocess.Popen[bytes] | None = None
@@ -59,7 +63,7 @@ class PrefectServer:
                 ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                env=os.environ.copy(),
+                env=os.environ.copy() if self.env is None else self.env,
                 preexec_fn=_die_with_parent,
             )
             deadline = time.monotonic() + timeout
@@ -69,8 +73,14 @@ class PrefectServer:
                         f"Prefect server did not start; see {self.var / 'prefect-server.log'}"
                     )
                 time.sleep(0.3)
-        os.environ["PREFECT_API_URL"] = self.api_url
+        if self.env is None:
+            os.environ["PREFECT_API_URL"] = self.api_url
         return self
+
+    @property
+    def pid(self) -> int | None:
+        """The server's process, if we started it."""
+        return None if self._process is None else self._process.pid
 
     def stop(self) -> None:
         if self._process is not None and self._process.poll() is None:
