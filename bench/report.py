@@ -8,6 +8,7 @@ import random
 import secrets
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 os.environ.setdefault(
@@ -72,8 +73,14 @@ def rows(count: int, person: int) -> list[dict[str, object]]:
     return out
 
 
-def load(database: Database) -> float:
-    started = time.perf_counter()
+def store(
+    database: Database,
+    count: int,
+    prefix: str,
+    adjust: Callable[[int, dict[str, object]], None] | None = None,
+) -> None:
+    """`count` complaints of one person, referenced `{prefix}-0000000` on, inserted in batches;
+    `adjust(n, row)` may change each before it is written."""
     database.ensure_schema()
     with database.transaction() as session:
         person = Complainant(name="Bench", email="bench@exemple.fr", language="fr")
@@ -81,12 +88,19 @@ def load(database: Database) -> float:
         session.flush()
         person_id = person.id
     batch = 50_000
-    for start in range(0, ROWS, batch):
-        chunk = rows(min(batch, ROWS - start), person_id)
-        for row in chunk:
-            row["reference"] = f"REC-B-{start + int(str(row['reference'])[6:]):07d}"
+    for start in range(0, count, batch):
+        chunk = rows(min(batch, count - start), person_id)
+        for i, row in enumerate(chunk):
+            row["reference"] = f"{prefix}-{start + i:07d}"
+            if adjust is not None:
+                adjust(start + i, row)
         with database.transaction() as session:
             session.execute(insert(Complaint), chunk)
+
+
+def load(database: Database) -> float:
+    started = time.perf_counter()
+    store(database, ROWS, "REC-B")
     database.analyze()  # as the monthly review flow does
     return time.perf_counter() - started
 

@@ -18,48 +18,33 @@ from pathlib import Path
 os.environ.setdefault("COMPLAINTS_DATABASE_URL", "sqlite://")
 sys.path.insert(0, str(Path(__file__).parent))
 
-from report import NOW, rows
-from sqlalchemy import insert
+from report import NOW, store
 
 from complaints.app import App
 from complaints.db import Database
-from complaints.models import Complainant, Complaint
 from complaints.services import selection
 from complaints.settings import Settings
 
 DUE = 1000
 
 
+def waiting(n: int, row: dict[str, object]) -> None:
+    """Open, as the application keeps them: due later."""
+    if row["state"] != "closed":
+        row["received_at"] = NOW - timedelta(days=n % 10)
+        row["answer_by"] = row["wake_at"] = NOW + timedelta(days=5 + n % 10)
+
+
+def overdue(n: int, row: dict[str, object]) -> None:
+    """Open, unanswered, the answer date passed: the sweep's work."""
+    late = NOW - timedelta(hours=1 + n % 48)
+    row |= {"state": "in_analysis", "answer_by": late, "wake_at": late}
+    row |= dict.fromkeys(("answered_at", "first_answered_at", "closed_at"))
+
+
 def fill(database: Database, stored: int) -> None:
-    database.ensure_schema()
-    with database.transaction() as session:
-        person = Complainant(name="Bench", email="bench@exemple.fr", language="fr")
-        session.add(person)
-        session.flush()
-        person_id = person.id
-    batch = 50_000
-    for start in range(0, stored, batch):
-        chunk = rows(min(batch, stored - start), person_id)
-        for i, row in enumerate(chunk):
-            row["reference"] = f"REC-S-{start + i:07d}"
-            if row["state"] != "closed":  # open, as the application keeps them: due later
-                row["received_at"] = NOW - timedelta(days=i % 10)
-                row["answer_by"] = row["wake_at"] = NOW + timedelta(days=5 + i % 10)
-        with database.transaction() as session:
-            session.execute(insert(Complaint), chunk)
-    due = rows(DUE, person_id)
-    for i, row in enumerate(due):  # open, unanswered, their answer date passed: the sweep's work
-        row |= {
-            "reference": f"REC-D-{i:07d}",
-            "state": "in_analysis",
-            "answered_at": None,
-            "first_answered_at": None,
-            "closed_at": None,
-            "answer_by": NOW - timedelta(hours=1 + i % 48),
-            "wake_at": NOW - timedelta(hours=1 + i % 48),
-        }
-    with database.transaction() as session:
-        session.execute(insert(Complaint), due)
+    store(database, stored, "REC-S", waiting)
+    store(database, DUE, "REC-D", overdue)
     database.analyze()
 
 
