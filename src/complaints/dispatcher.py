@@ -46,9 +46,11 @@ class Dispatcher:
     async def run_forever(self) -> None:
         app = get_app()
         while True:
-            references = [
-                r for r in new_or_pending_mail(app=app, as_of=now()) if r not in self._in_flight
-            ][: app.settings.dispatch_batch]
+            # Enough to fill a run once those already in flight are left out, and no more:
+            # this runs every poll.
+            wanted = app.settings.dispatch_batch
+            found = new_or_pending_mail(app=app, as_of=now(), limit=wanted + len(self._in_flight))
+            references = [r for r in found if r not in self._in_flight][:wanted]
             if references:
                 await self._slots.acquire()
                 self._in_flight.update(references)

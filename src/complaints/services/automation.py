@@ -142,18 +142,7 @@ def send_survey(session: Session, app: App, complaint: Complaint, at: datetime) 
         )
         session.add(survey)
     complaint.feedback_by = policy.feedback_due(app.conduct, at)
-    if not complaint.consent_contact:  # the question waits on the tracking page, unsent
-        move(
-            session,
-            app.conduct,
-            complaint,
-            Step.SEND_SURVEY,
-            at=at,
-            actor=SYSTEM,
-            reason="satisfaction survey offered on the tracking page only: no consent to contact",
-        )
-        return "survey_offered"
-    survey.sent_at = at
+    mailed = complaint.consent_contact  # without it the question waits on the tracking page
     move(
         session,
         app.conduct,
@@ -161,8 +150,13 @@ def send_survey(session: Session, app: App, complaint: Complaint, at: datetime) 
         Step.SEND_SURVEY,
         at=at,
         actor=SYSTEM,
-        reason="satisfaction survey sent",
+        reason="satisfaction survey sent"
+        if mailed
+        else "satisfaction survey offered on the tracking page only: no consent to contact",
     )
+    if not mailed:
+        return "survey_offered"
+    survey.sent_at = at
     base = f"{app.settings.public_base_url}/avis/{survey.token}"
     to_customer(
         session,
