@@ -199,17 +199,25 @@ TOGETHER = 50
 def run_step(app: App, step: Step_, references: list[str], at: datetime) -> dict[str, str]:
     """Apply `step` to each complaint and say what happened to each. Up to TOGETHER complaints
     share a transaction; if one of them fails, that group is taken again one complaint per
-    transaction, so a bad complaint never holds back the others, as if each had its own."""
+    transaction, so that a bad complaint holds back none of the others. The first failure is
+    raised once every other complaint has been taken (a retry then skips those done)."""
     outcomes: dict[str, str] = {}
+    failures: list[Exception] = []
     for start in range(0, len(references), TOGETHER):
         group = references[start : start + TOGETHER]
         try:
             outcomes |= _together(app, step, group, at)
-        except Exception:
+        except Exception as exc:
             if len(group) == 1:
-                raise
+                failures.append(exc)
+                continue
             for reference in group:
-                outcomes |= _together(app, step, [reference], at)
+                try:
+                    outcomes |= _together(app, step, [reference], at)
+                except Exception as single:
+                    failures.append(single)
+    if failures:
+        raise failures[0]
     return outcomes
 
 
