@@ -159,6 +159,10 @@ def measure(
                 serve.kill()
     shutil.copy(folder / "serve.log", Path(tempfile.gettempdir()) / "bench-load-serve.log")
     latencies = [received[ref][0] - at for ref, at in returned.items() if ref in received]
+    windows: dict[int, list[float]] = {}  # by 10 s of intake: where in the run the tail is
+    for ref, at in returned.items():
+        if ref in received:
+            windows.setdefault(int((at - started) // 10), []).append(received[ref][0] - at)
     with sqlite3.connect(database) as db:
         stored, distinct = db.execute(
             "SELECT count(*), count(DISTINCT reference) FROM complaints"
@@ -180,6 +184,7 @@ def measure(
         "ack_p95_s": round(percentile(latencies, 0.95), 2) if latencies else None,
         "ack_p99_s": round(percentile(latencies, 0.99), 2) if latencies else None,
         "ack_slowest_s": round(max(latencies), 2) if latencies else None,
+        "ack_p95_by_10s": [round(percentile(windows[w], 0.95), 1) for w in sorted(windows)],
         "serve_rss_mb": [  # at 10 %, 50 % of the acknowledgements, and at the end
             *(
                 next((round(mb) for n, mb in memory if n >= count * share), None)

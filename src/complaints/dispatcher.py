@@ -20,10 +20,9 @@ class Dispatcher:
     """Polls the indexed "what is new" query and runs the lifecycle flow on what it finds.
 
     A flow run starts in-process (no subprocess, no worker poll), so a new complaint is
-    acknowledged well within a second; up to `concurrency` runs at once, so a slow SMTP
-    server retrying never holds back the next acknowledgement."""
+    acknowledged within a second or two; up to `concurrency` runs at once (see Settings)."""
 
-    def __init__(self, poll_seconds: float, concurrency: int = 2) -> None:
+    def __init__(self, poll_seconds: float, concurrency: int = 1) -> None:
         self.poll_seconds = poll_seconds
         self._slots = asyncio.Semaphore(concurrency)
         self._in_flight: set[str] = set()
@@ -46,17 +45,26 @@ class Dispatcher:
     async def run_forever(self) -> None:
         app = get_app()
         while True:
-            # Enough to fill a run once those already in flight are left out, and no more:
-            # this runs every poll.
-            wanted = app.settings.dispatch_batch
-            found = new_or_pending_mail(app=app, as_of=now(), limit=wanted + len(self._in_flight))
+            # A free slot first, then the query: what arrived while the last run held the slot
+            # goes into the next run rather than waiting for the one after.
+            await self._slots.acquire()
+            try:
+                # Enough to fill a run once those in flight are left out, and no more.
+                wanted = app.settings.dispatch_batch
+                found = new_or_pending_mail(
+                    app=app, as_of=now(), limit=wanted + len(self._in_flight)
+                )
+            except BaseException:
+                self._slots.release()
+                raise
             references = [r for r in found if r not in self._in_flight][:wanted]
             if references:
-                await self._slots.acquire()
                 self._in_flight.update(references)
                 run = asyncio.create_task(self._handle(references))
                 self._runs.add(run)
                 run.add_done_callback(self._runs.discard)
+            else:
+                self._slots.release()
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
@@ -83,7 +91,7 @@ async def serve(sweep_seconds: float, poll_seconds: float, *, sweeps: bool = Tru
         )  # 1st of the month
         retention = orchestration.load("retention")
         await runner.aadd_flow(retention, name="anonymise-expired-schedule", cron="30 3 * * *")
-    dispatcher = Dispatcher(poll_seconds)
+    dispatcher = Dispatcher(poll_seconds, app.settings.dispatch_concurrency)
     web = uvicorn.Server(
         uvicorn.Config(
             create_web_app(app, on_intake=dispatcher.nudge),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from complaints import prefect_env
@@ -20,10 +21,21 @@ ENTRYPOINTS = {
 }
 
 
+_loaded: dict[tuple[str, str], Any] = {}
+
+
 def load(name: str) -> Any:
-    """The flow `name` (a key of ENTRYPOINTS), loaded from the project folder."""
+    """The flow `name` (a key of ENTRYPOINTS), loaded from the project folder once: loading
+    executes the flow's file again, which `serve` would otherwise do for every run."""
     home = get_settings().home
     prefect_env.configure(get_settings().var)
+    key = (str(home), name)
+    if key not in _loaded:
+        _loaded[key] = _load(home, name)
+    return _loaded[key]
+
+
+def _load(home: Path, name: str) -> Any:
     if str(home) not in sys.path:
         sys.path.insert(0, str(home))
     from prefect.flows import load_flow_from_entrypoint
