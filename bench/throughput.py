@@ -4,7 +4,7 @@ by a real SMTP server. Run twice on the embedded default: once through the Prefe
 (against a real Prefect server, whose CPU is read from /proc) and once calling the same
 services directly, so that the CPU-seconds per lifecycle split into ours and Prefect's.
 
-    python bench/throughput.py [--count 1000]
+    python bench/throughput.py [--count 1000] [--stored 0,100000,1000000]
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -29,6 +30,8 @@ os.environ.update(
     COMPLAINTS_DATABASE_URL="sqlite://",
 )
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from stored import copy_to, prepared
 
 from complaints import app as wiring
 from complaints import orchestration
@@ -127,8 +130,8 @@ async def flows(count: int) -> list[str]:
     return refs
 
 
-def run(kind: str, count: int, folder: Path, server_pid: int | None) -> dict[str, float]:
-    os.environ["COMPLAINTS_DATABASE_URL"] = f"sqlite:///{folder / f'{kind}.db'}"
+def run(kind: str, count: int, database: Path, server_pid: int | None) -> dict[str, float]:
+    os.environ["COMPLAINTS_DATABASE_URL"] = f"sqlite:///{database}"
     wiring.reset()
     cpu, server_cpu, started = (
         time.process_time(),
@@ -142,35 +145,54 @@ def run(kind: str, count: int, folder: Path, server_pid: int | None) -> dict[str
     return {"wall": wall, "cpu": ours, "server_cpu": prefect_server}
 
 
+def measure(count: int, stored: int, folder: Path, server_pid: int) -> None:
+    """Both runs, each on its own copy of a store already holding `stored` complaints."""
+    template = prepared(stored)
+    runs = {}
+    for kind in ("flows", "direct"):
+        database = folder / f"{kind}-{stored}.db"
+        copy_to(template, database)
+        if kind == "flows":
+            run(kind, 20, database, server_pid)  # warm-up: imports, templates, connections
+        runs[kind] = run(kind, count, database, server_pid if kind == "flows" else None)
+        (folder / f"{kind}-{stored}.db").unlink()
+    flows_, alone = runs["flows"], runs["direct"]
+    prefect_cpu = flows_["cpu"] + flows_["server_cpu"] - alone["cpu"]
+    print(
+        f"  {stored:>9,}  {count / flows_['wall']:6.1f}/s  {count / alone['wall']:6.1f}/s"
+        f"  {1000 * alone['cpu'] / count:6.1f} ms  {1000 * prefect_cpu / count:6.1f} ms"
+        f"  {1000 * flows_['server_cpu'] / count:6.1f} ms",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=1000)
-    count = parser.parse_args().count
+    parser.add_argument(
+        "--stored", default="0", help="complaints already stored, e.g. 0,100000,1000000"
+    )
+    arguments = parser.parse_args()
+    count, sizes = arguments.count, [int(size) for size in arguments.stored.split(",")]
     folder = Path(tempfile.mkdtemp(prefix="bench-throughput-"))
+    print(f"Complete lifecycles (intake to close), {count:,} a run, SQLite, {os.cpu_count()} cores")
+    print("     stored   flows  services  CPU ours  Prefect's  (its server)")
     with external_sink(folder / "mail") as port:
         os.environ.update(COMPLAINTS_SMTP_PORT=str(port))
         server = PrefectServer(folder, port=free_port()).start()
         try:
             pid = server.pid
             assert pid is not None
-            run("flows", 20, folder, pid)  # warm-up: imports, templates, connections
-            with_prefect = run("flows", count, folder, pid)
-            alone = run("direct", count, folder, None)
+            for stored in sizes:
+                measure(count, stored, folder, pid)
         finally:
             server.stop()
     mails = len(list((folder / "mail").glob("*.eml")))
-    prefect_cpu = with_prefect["cpu"] + with_prefect["server_cpu"] - alone["cpu"]
-    print(f"Complete lifecycles (intake to close), {count:,}, SQLite, {os.cpu_count()} cores")
-    print(f"  through Prefect's flows  {count / with_prefect['wall']:7.1f} lifecycles/s")
-    print(f"  services alone           {count / alone['wall']:7.1f} lifecycles/s")
+    expected = len(sizes) * (2 * count + 20) * 3
     print(
-        f"  CPU per lifecycle: ours {1000 * alone['cpu'] / count:.1f} ms, "
-        f"Prefect's {1000 * prefect_cpu / count:.1f} ms "
-        f"(its server {1000 * with_prefect['server_cpu'] / count:.1f} ms)"
+        f"  e-mails received: {mails:,} of {expected:,} (3 a lifecycle: acknowledgement, answer, survey)"
     )
-    print(
-        f"  e-mails received: {mails:,} (acknowledgement, answer, survey: 3 a lifecycle, both runs)"
-    )
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
