@@ -34,11 +34,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src flows tasks tests bench
 	$(BIN)/mypy src flows tasks
 
-bench: $(STAMP)   # ~45 min; every figure also goes to bench/RESULTS.md (PostgreSQL: never beside .ci/run)
+bench: $(STAMP)   # ~75 min (the first time, +15 min to fill the 100k and 1M stores); every figure also goes to bench/RESULTS.md (PostgreSQL: never beside .ci/run)
 	{ $(BIN)/python bench/machine.py; \
 	  $(BIN)/python bench/run.py; \
-	  $(BIN)/python bench/throughput.py --count 1000; \
+	  $(BIN)/python bench/throughput.py --count 1000 --stored 0,100000,1000000; \
 	  for rate in 5 20 50; do $(BIN)/python bench/load.py --rate $$rate --count $$((rate * 60)); done; \
+	  for stored in 100000 1000000; do $(BIN)/python bench/load.py --rate 20 --count 1200 --stored $$stored; done; \
 	  $(BIN)/python bench/load.py --count $(BENCH_LOAD_COUNT); \
 	  $(BIN)/python bench/sweep.py; \
 	  $(BIN)/python bench/scale.py --count 2000; \

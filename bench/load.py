@@ -3,7 +3,7 @@ N complaints POSTed to the API by concurrent clients, then every acknowledgement
 real SMTP server. Prints the intake rate, the acknowledgement latencies (slowest included),
 and what was stored and received: each complaint must be stored once and acknowledged once.
 
-    python bench/load.py [--count 10000] [--clients 8] [--rate 20] [--json]
+    python bench/load.py [--count 10000] [--clients 8] [--rate 20] [--stored 100000] [--json]
 """
 
 from __future__ import annotations
@@ -96,7 +96,12 @@ def rss_mb(pid: int) -> float:
 
 
 def measure(
-    count: int, clients: int, folder: Path, rate: float | None = None, settle: float = 3.0
+    count: int,
+    clients: int,
+    folder: Path,
+    rate: float | None = None,
+    settle: float = 3.0,
+    stored: int = 0,
 ) -> dict[str, Any]:
     received: dict[str, list[float]] = {}
 
@@ -108,6 +113,10 @@ def measure(
 
     port, web_port = free_port(), free_port()
     database = folder / "load.db"
+    if stored:
+        from stored import copy_to, prepared  # bench/, beside this file
+
+        copy_to(prepared(stored), database)
     with MailSink() as sink:
         sink.handler.accept = accept
         env = {k: v for k, v in os.environ.items() if not k.startswith(("COMPLAINTS_", "PREFECT_"))}
@@ -210,16 +219,20 @@ def main() -> None:
         "--rate", type=float, help="complaints a second (default: as fast as possible)"
     )
     parser.add_argument("--settle", type=float, default=3.0, help="seconds after start-up")
+    parser.add_argument("--stored", type=int, default=0, help="complaints already stored")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-load-") as folder:
-        figures = measure(args.count, args.clients, Path(folder), args.rate, args.settle)
+        figures = measure(
+            args.count, args.clients, Path(folder), args.rate, args.settle, args.stored
+        )
     if args.json:
         print(json.dumps(figures))
         return
     pace = f"at {args.rate:g}/s" if args.rate else "as fast as the intake allows"
     print(
-        f"Intake under `serve` (SQLite): {args.count:,} complaints, {pace}, {args.clients} clients"
+        f"Intake under `serve` (SQLite, {args.stored:,} already stored): {args.count:,} "
+        f"complaints, {pace}, {args.clients} clients"
     )
     for key, value in figures.items():
         print(f"  {key:<26} {value}")

@@ -1,6 +1,8 @@
-"""The lifecycle's first stage (acknowledge, first analysis, e-mails) on the scale-out topology:
-Prefect's server and our data on PostgreSQL, `complaints deploy`, two process workers; N
-complaints waiting, handled by lifecycle runs created from the deployment, one per batch.
+"""Complete lifecycles on the scale-out topology: Prefect's server and our data on PostgreSQL,
+`complaints deploy`, two process workers. N complaints received; the lifecycle runs created
+from the deployment, one per batch, acknowledge and analyse them; staff answer (services);
+lifecycle runs again send the answers; the follow-up deployment sends the surveys; customers
+answer them, which closes the complaints. Prints the first stage alone and the whole.
 
     python bench/scale.py [--count 2000] [--runs 8]
 """
@@ -14,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +29,13 @@ POSTGRES = os.environ.setdefault(
 os.environ["COMPLAINTS_DATABASE_URL"] = POSTGRES
 
 from complaints import app as wiring  # noqa: E402
+from complaints.clock import now  # noqa: E402
 from complaints.mail.sink import MailSink  # noqa: E402
+from complaints.services import feedback  # noqa: E402
 from complaints.services.intake import receive  # noqa: E402
+from complaints.services.views import show  # noqa: E402
 from tests.conftest import _reset_postgres, intake  # noqa: E402
+from tests.factories import answer  # noqa: E402
 from tests.test_scale import (  # noqa: E402
     prefect_on_postgres,
     start_runs,
@@ -37,6 +44,15 @@ from tests.test_scale import (  # noqa: E402
     wait_for_runs,
 )
 
+HANDLE = "handle-complaints/handle-complaints"
+
+
+def stage(env: dict[str, str], parameter_sets: list[dict[str, Any]], deployment: str) -> list[str]:
+    """Flow runs of `deployment` left to the workers, awaited; their final states."""
+    api = env["PREFECT_API_URL"]
+    ids = asyncio.run(start_runs(api, parameter_sets, deployment))
+    return asyncio.run(wait_for_runs(api, ids, timeout=1800))
+
 
 def measure(count: int, runs: int, folder: Path) -> dict[str, Any]:
     _reset_postgres(POSTGRES)
@@ -44,10 +60,6 @@ def measure(count: int, runs: int, folder: Path) -> dict[str, Any]:
         os.environ["COMPLAINTS_SMTP_PORT"] = str(sink.port)
         wiring.reset()
         app = wiring.get_app()
-        refs = [
-            receive(app=app, intake=intake(email=f"s{i}@exemple.fr")).reference
-            for i in range(count)
-        ]
         server, env = prefect_on_postgres(folder, "prefect_bench")
         env |= {k: v for k, v in os.environ.items() if k.startswith("COMPLAINTS_")}
         env["PREFECT_LOGGING_LEVEL"] = "WARNING"
@@ -61,21 +73,36 @@ def measure(count: int, runs: int, folder: Path) -> dict[str, Any]:
             )
             workers = [start_worker(env, f"bench-{n}", None) for n in range(2)]
             time.sleep(5)  # the workers register
+            started, start = time.perf_counter(), now()
+            refs = [
+                receive(app=app, intake=intake(email=f"s{i}@exemple.fr"), at=start).reference
+                for i in range(count)
+            ]
             size = -(-count // runs)
-            batches = [refs[i : i + size] for i in range(0, count, size)]
-            started = time.perf_counter()
-            ids = asyncio.run(start_runs(env["PREFECT_API_URL"], list(batches)))
-            states = asyncio.run(wait_for_runs(env["PREFECT_API_URL"], ids, timeout=1800))
+            batches = [{"references": refs[i : i + size]} for i in range(0, count, size)]
+            received = time.perf_counter()
+            states = stage(env, batches, HANDLE)  # acknowledge, first analysis, e-mails
+            first = time.perf_counter() - received
+            for ref in refs:
+                answer(app, ref, start + timedelta(hours=1))
+            states += stage(env, batches, HANDLE)  # the answers' e-mails
+            later = start + timedelta(days=8)
+            states += stage(env, [{"as_of": later.isoformat()}], "follow-up/follow-up")
+            for ref in refs:
+                feedback.record_feedback(app=app, reference=ref, satisfied=True, at=later)
             seconds = time.perf_counter() - started
+            closed = sum(show(app=app, reference=ref)["state"] == "closed" for ref in refs)
         finally:
             stop(workers)
             server.stop()
         return {
             "complaints": count,
-            "flow_runs": len(ids),
+            "flow_runs": len(states),
             "states": sorted(set(states)),
-            "seconds": round(seconds, 1),
-            "per_second": round(count / seconds, 1),
+            "first_stage_per_second": round(count / first, 1),
+            "closed": closed,
+            "lifecycles_seconds": round(seconds, 1),
+            "lifecycles_per_second": round(count / seconds, 1),
             "emails_received": len(sink.messages),
         }
 
@@ -86,7 +113,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=8)
     args = parser.parse_args()
     figures = measure(args.count, args.runs, Path(tempfile.mkdtemp(prefix="bench-scale-")))
-    print("Scale-out (PostgreSQL, two process workers): lifecycle first stage")
+    print("Scale-out (PostgreSQL, two process workers): complete lifecycles")
     for key, value in figures.items():
         print(f"  {key:<16} {value}")
 

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -117,7 +118,8 @@ def test_two_workers_on_a_postgres_backed_server_acknowledge_each_complaint_once
     workers = [start_worker(environment, log.stem, log) for log in logs]
     try:
         batches = [references[i : i + 4] for i in range(0, len(references), 4)]
-        runs = asyncio.run(start_runs(environment["PREFECT_API_URL"], [*batches, None, None]))
+        parameters = [{"references": batch} for batch in [*batches, None, None]]
+        runs = asyncio.run(start_runs(environment["PREFECT_API_URL"], parameters))
         states = asyncio.run(wait_for_runs(environment["PREFECT_API_URL"], runs, timeout=300))
         assert set(states) == {"COMPLETED"}, states
     finally:
@@ -127,18 +129,19 @@ def test_two_workers_on_a_postgres_backed_server_acknowledge_each_complaint_once
         assert "submitting flow run" in log.read_text(), f"{log.stem} ran no flow run"
 
 
-async def start_runs(api_url: str, parameter_sets: list[list[str] | None]) -> list[str]:
+async def start_runs(
+    api_url: str,
+    parameter_sets: list[dict[str, Any]],
+    deployment: str = "handle-complaints/handle-complaints",
+) -> list[str]:
+    """A flow run of `deployment` for each set of parameters, left to the workers."""
     from prefect.deployments import run_deployment
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     with temporary_settings({PREFECT_API_URL: api_url}):
         runs = [
-            await run_deployment(
-                "handle-complaints/handle-complaints",
-                parameters={"references": references},
-                timeout=0,
-            )
-            for references in parameter_sets
+            await run_deployment(deployment, parameters=parameters, timeout=0)
+            for parameters in parameter_sets
         ]
     return [str(run.id) for run in runs]
 

@@ -12,7 +12,7 @@ from complaints.app import App
 from complaints.clock import at_or_now
 from complaints.mail.sender import HeaderInjection, build_message
 from complaints.models import Complaint, OutboxMessage
-from complaints.services.history import SYSTEM, append, record
+from complaints.services.history import SYSTEM, record
 
 # Attempts after which the complaint is flagged for a person (the task's own retries first).
 FLAG_AFTER = 3
@@ -47,7 +47,7 @@ def _mark_sent(app: App, message: OutboxMessage, at: datetime, *, flagged: bool)
         )
         if message.complaint_id is None:  # organisation mail (the monthly review): no history
             return
-        append(
+        record(
             session,
             message.complaint_id,
             at=at,

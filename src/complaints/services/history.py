@@ -28,7 +28,7 @@ EVENTS = cast(Table, Event.__table__)
 
 def record(
     session: Session,
-    complaint: Complaint,
+    complaint: Complaint | int,
     *,
     at: datetime,
     actor: Actor,
@@ -39,36 +39,13 @@ def record(
     from_state: State | None = None,
     to_state: State | None = None,
 ) -> None:
-    """Append one Event to the complaint's history, sealed to the previous one."""
-    session.flush()  # the complaint has its id, and its changes precede its event
-    append(
-        session,
-        complaint.id,
-        at=at,
-        actor=actor,
-        action=action,
-        reason=reason,
-        data=data,
-        visible=visible,
-        from_state=from_state,
-        to_state=to_state,
-    )
-
-
-def append(
-    session: Session,
-    complaint_id: int,
-    *,
-    at: datetime,
-    actor: Actor,
-    action: str,
-    reason: str = "",
-    data: dict[str, Any] | None = None,
-    visible: bool = False,
-    from_state: State | None = None,
-    to_state: State | None = None,
-) -> None:
-    """`record` for a complaint not loaded (its id is enough); the session must be flushed."""
+    """Append one Event to the complaint's history, sealed to the previous one. A complaint
+    not loaded may be given by its id (the session's pending changes must then be flushed)."""
+    if isinstance(complaint, Complaint):
+        session.flush()  # the complaint has its id, and its changes precede its event
+        complaint_id = complaint.id
+    else:
+        complaint_id = complaint
     # One writer per chain: two appends reading the same last hash would fork it.
     repository.lock(session=session, complaint_id=complaint_id)
     last = session.scalars(
