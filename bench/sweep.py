@@ -1,5 +1,6 @@
-"""The sweeps' selections with 0, 100k and 1M complaints stored and 1k due: the time must grow
-with what is due, not with what is stored (indexed `wake_at`). SQLite, the embedded default.
+"""The sweeps' selections with 0, 100k and 1M complaints stored (with their history and sent
+e-mails) and 1k due: the time must grow with what is due, not with what is stored (indexed
+`wake_at` and pending e-mails). SQLite, the embedded default.
 
     python bench/sweep.py [--sizes 0,100000,1000000]
 """
@@ -19,6 +20,7 @@ os.environ.setdefault("COMPLAINTS_DATABASE_URL", "sqlite://")
 sys.path.insert(0, str(Path(__file__).parent))
 
 from report import NOW, store
+from stored import with_history
 
 from complaints.app import App
 from complaints.db import Database
@@ -44,6 +46,7 @@ def overdue(n: int, row: dict[str, object]) -> None:
 
 def fill(database: Database, stored: int) -> None:
     store(database, stored, "REC-S", waiting)
+    with_history(database)  # their e-mails too, which the "mail pending" selection reads
     store(database, DUE, "REC-D", overdue)
     database.analyze()
 
