@@ -31,7 +31,7 @@ os.environ.update(
 )
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from stored import copy_to, prepared
+from stored import copy_to, prepared, remove
 
 from complaints import app as wiring
 from complaints import orchestration
@@ -155,7 +155,7 @@ def measure(count: int, stored: int, folder: Path, server_pid: int) -> None:
         if kind == "flows":
             run(kind, 20, database, server_pid)  # warm-up: imports, templates, connections
         runs[kind] = run(kind, count, database, server_pid if kind == "flows" else None)
-        (folder / f"{kind}-{stored}.db").unlink()
+        remove(database)
     flows_, alone = runs["flows"], runs["direct"]
     prefect_cpu = flows_["cpu"] + flows_["server_cpu"] - alone["cpu"]
     print(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Container, Iterable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -37,12 +37,17 @@ def get_many(
     if lock:
         query = query.with_for_update(of=Complaint)
     found = {complaint.reference: complaint for complaint in session.scalars(query)}
-    missing = [reference for reference in references if reference not in found]
-    if missing:
-        raise NotFound(f"no complaint {missing[0]}")
+    require(references, found=found)
     if lock:
         _locked(session).update(complaint.id for complaint in found.values())
     return found
+
+
+def require(references: Iterable[str], *, found: Container[str]) -> None:
+    """Raise NotFound for the first of `references` not `found`."""
+    for reference in references:
+        if reference not in found:
+            raise NotFound(f"no complaint {reference}")
 
 
 def lock(*, session: Session, complaint_id: int) -> None:

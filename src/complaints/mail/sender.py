@@ -50,10 +50,11 @@ def build_message(message: OutboxMessage, *, mail_from: str) -> Message:
     values = (mail_from, message.recipient_name, message.recipient, message.subject)
     for value in (*values, message.message_id):
         _header(value)
-    if not _is_ascii(parseaddr(mail_from)[1], message.recipient):
+    sender = parseaddr(mail_from)
+    if not _is_ascii(sender[1], message.recipient):
         return _build_utf8(message, mail_from=mail_from)
     email = MIMEMultipart("alternative")
-    email["From"] = formataddr(parseaddr(mail_from), charset="utf-8")
+    email["From"] = formataddr(sender, charset="utf-8")
     email["To"] = formataddr((message.recipient_name, message.recipient), charset="utf-8")
     subject = message.subject
     email["Subject"] = subject if subject.isascii() else Header(subject, "utf-8").encode()

@@ -118,9 +118,7 @@ def _claim(app: App, references: list[str], *, organisation: bool) -> list[_Clai
                 )
             )
             complaints = {row.id: (row.reference, row.needs_attention) for row in rows}
-            if len(complaints) < len(set(references)):
-                missing = set(references) - {ref for ref, _ in complaints.values()}
-                raise repository.NotFound(f"no complaint {sorted(missing)[0]}")
+            repository.require(references, found={ref for ref, _ in complaints.values()})
             pending = repository.pending_messages(
                 session=session, complaint_ids=[i for i in complaints if i]
             )
