@@ -85,17 +85,45 @@ def env(database_url: str, smtp: MailSink, monkeypatch: pytest.MonkeyPatch) -> I
     wiring.reset()
 
 
+# The staff the tests act as: every step names a known, active member.
+STAFF = {"Camille": "agent", "Alice": "agent", "Bob": "agent", "A": "agent", "Luc": "manager", "Lea": "manager"}
+
+
+def simulated(app: App) -> App:
+    """The tests' clock is simulated (they date every step, years apart), as the demo's is;
+    `real_app` is the one on the real clock. The staff of STAFF are members."""
+    from complaints.services import staff
+
+    app.db.simulate_clock()
+    for name, role in STAFF.items():
+        staff.add(app=app, name=name, role=role, days=36500)
+    return app
+
+
 @pytest.fixture
 def app(env: Settings) -> App:
-    """The App the flows use: real database, real SMTP sender."""
-    return wiring.get_app()
+    """The App the flows use: real database, real SMTP sender, a simulated clock."""
+    return simulated(wiring.get_app())
 
 
 @pytest.fixture
 def fake_app(tmp_path: Path) -> Iterator[App]:
-    """For logic tests: a real SQLite file, an in-memory sender."""
+    """For logic tests: a real SQLite file, an in-memory sender, a simulated clock."""
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'unit.db'}")
-    built = build_app(settings, MemorySender())
+    built = simulated(build_app(settings, MemorySender()))
+    yield built
+    built.db.dispose()
+
+
+@pytest.fixture
+def real_app(database_url: str) -> Iterator[App]:
+    """On the real clock: steps are dated now, and may not be dated in the future nor before
+    the complaint's last event. An in-memory sender; the staff of STAFF."""
+    from complaints.services import staff
+
+    built = build_app(Settings(database_url=database_url), MemorySender())
+    for name, role in STAFF.items():
+        staff.add(app=built, name=name, role=role)
     yield built
     built.db.dispose()
 

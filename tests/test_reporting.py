@@ -135,7 +135,7 @@ def test_actions_tracked_to_completion_and_effect_checked(fake_app: App) -> None
     )
     [row] = actions(app=fake_app, today=date(2026, 3, 20))
     assert row["overdue"] is True
-    complete(app=fake_app, action_id=row["id"], by="Logistique", at=day(12))
+    complete(app=fake_app, action_id=row["id"], by="Camille", at=day(12))
     assert check_effectiveness(app=fake_app, at=day(50)) == []  # too early (90 days)
     received(fake_app, 40, 0.1)  # the same cause came back after the action
     [checked] = check_effectiveness(app=fake_app, at=day(110))

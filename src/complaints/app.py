@@ -42,9 +42,13 @@ class App:
 
 
 def build_app(settings: Settings, sender: EmailSender | None = None) -> App:
-    """Wire an App from `settings`, with the schema brought up to date."""
-    db = Database(settings.database)
+    """Wire an App from `settings`, with the schema brought up to date and the seal key
+    checked against the one the database was sealed with."""
+    from complaints.keys import seal_key
+
+    db = Database(settings.database, seal_key(settings))
     db.ensure_schema()
+    db.claim_key()
     return App(settings=settings, db=db, _sender=sender)
 
 

@@ -1,68 +1,72 @@
-"""The history is tamper-evident: each Event's hash covers its content and the hash of the
-complaint's previous Event, so changing, removing or reordering one breaks every hash after it.
+"""The seals that make the history tamper-evident. Pure: no I/O.
 
-The seal covers the SHA-256 of the reason rather than the reason itself: an anonymisation can
-erase a reason's text (marking the event redacted) and the chain still verifies, while the
-anonymisation event that did it is sealed with the list of events it redacted."""
+Each Event's hash is an HMAC, under a key kept outside the database, of the previous event's
+hash and this event's content (with the time it is about and the time it was recorded), so
+that changing, removing or reordering one breaks every seal after it, and a chain recomputed
+without the key does not verify. The complaint row keeps the chain's head (length, last hash)
+under a keyed seal too, so that a removed last event shows. The seal covers the SHA-256 of the
+reason rather than the reason itself: an anonymisation can erase the text (marking the event
+redacted) while the anonymisation event that did it is sealed with the list it redacted."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-from dataclasses import dataclass
 from typing import Any
-
-from sqlalchemy import select
-
-from complaints.app import App
-from complaints.models import Complaint, Event
 
 GENESIS = "0" * 64
 
 
-def seal(
-    prev_hash: str,
-    *,
-    complaint_id: int,
-    at: str,
-    actor_kind: str,
-    actor: str,
-    action: str,
-    from_state: str | None,
-    to_state: str | None,
-    reason_digest: str,
-    data: dict[str, Any],
-) -> str:
-    """The hash of one event after `prev_hash` (canonical JSON, so it is the same on every database)."""
-    content = json.dumps(
-        [complaint_id, at, actor_kind, actor, action, from_state, to_state, reason_digest, data],
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
-        default=str,
+def _canonical(values: list[Any]) -> str:
+    return json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _mac(key: bytes, text: str) -> str:
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def fingerprint(key: bytes) -> str:
+    """Names a key without revealing it: which key sealed a database."""
+    return _mac(key, "complaints seal key")[:16]
+
+
+def seal(key: bytes, prev_hash: str, row: Any, reason_digest: str) -> str:
+    """The hash of one event after `prev_hash` (canonical JSON: the same on every database)."""
+    recorded = row.recorded_at.isoformat() if row.recorded_at else None
+    content = _canonical(
+        [
+            row.complaint_id,
+            row.at.isoformat(),
+            recorded,
+            row.actor_kind,
+            row.actor,
+            row.action,
+            row.from_state,
+            row.to_state,
+            reason_digest,
+            row.data or {},
+        ]
     )
-    return hashlib.sha256(f"{prev_hash}\n{content}".encode()).hexdigest()
+    return _mac(key, f"event\n{prev_hash}\n{content}")
+
+
+def head_seal(key: bytes, complaint_id: int, length: int, last_hash: str | None) -> str:
+    """The seal of a chain's head: its length and last hash, bound to the complaint."""
+    return _mac(key, f"head\n{complaint_id}\n{length}\n{last_hash or GENESIS}")
+
+
+def checkpoint_seal(key: bytes, last_event_id: int, events: int, digest_: str) -> str:
+    return _mac(key, f"checkpoint\n{last_event_id}\n{events}\n{digest_}")
 
 
 def seal_v2(prev_hash: str, row: Any, reason_digest: str) -> str:
-    """`seal` of a row with these attributes (migrations, which must not use the models)."""
-    return seal(
-        prev_hash,
-        complaint_id=row.complaint_id,
-        at=row.at.isoformat(),
-        actor_kind=row.actor_kind,
-        actor=row.actor,
-        action=row.action,
-        from_state=row.from_state,
-        to_state=row.to_state,
-        reason_digest=reason_digest,
-        data=row.data or {},
-    )
-
-
-def seal_v1(prev_hash: str, row: Any, reason: str) -> str:
-    """The former seal, over the reason itself (revisions 0004 to 0005); kept for migrations."""
-    content = json.dumps(
+    """The former, unkeyed seal over the reason's digest (revisions 0006 to 0006); migrations."""
+    content = _canonical(
         [
             row.complaint_id,
             row.at.isoformat(),
@@ -71,70 +75,13 @@ def seal_v1(prev_hash: str, row: Any, reason: str) -> str:
             row.action,
             row.from_state,
             row.to_state,
-            reason,
+            reason_digest,
             row.data or {},
-        ],
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
-        default=str,
+        ]
     )
     return hashlib.sha256(f"{prev_hash}\n{content}".encode()).hexdigest()
 
 
-def digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def seal_event(event: Event) -> str:
-    return seal_v2(event.prev_hash or GENESIS, event, event.reason_digest or digest(event.reason))
-
-
-@dataclass(frozen=True)
-class Break:
-    reference: str
-    event_id: int
-    problem: str
-
-
-def _problem(event: Event, previous: str, redacted: set[int]) -> str | None:
-    if event.hash is None:
-        return "event without a seal"
-    if (event.prev_hash or GENESIS) != previous:
-        return "chain broken: an earlier event was removed or changed"
-    if event.redacted_at is None and event.reason_digest != digest(event.reason):
-        return "reason changed after it was recorded"
-    if seal_event(event) != event.hash:
-        return "content changed after it was recorded"
-    if event.redacted_at is not None and event.id not in redacted:
-        return "reason erased without a recorded anonymisation"
-    return None
-
-
-def verify(*, app: App, reference: str | None = None) -> tuple[int, list[Break]]:
-    """(events checked, breaks found) for one complaint or all."""
-    checked, breaks = 0, []
-    with app.db.reader() as session:
-        query = select(Complaint.id, Complaint.reference).order_by(Complaint.id)
-        if reference is not None:
-            query = query.where(Complaint.reference == reference)
-        for complaint_id, ref in session.execute(query).all():
-            events = list(
-                session.scalars(
-                    select(Event).where(Event.complaint_id == complaint_id).order_by(Event.id)
-                )
-            )
-            redacted = {
-                int(i)
-                for e in events
-                if e.action == "anonymised"
-                for i in (e.data or {}).get("redacted_events", [])
-            }
-            previous = GENESIS
-            for event in events:
-                checked += 1
-                problem = _problem(event, previous, redacted)
-                if problem is not None:
-                    breaks.append(Break(ref, event.id, problem))
-                previous = event.hash or previous
-    return checked, breaks
+def seal_v1(prev_hash: str, row: Any, reason: str) -> str:
+    """The first seal, over the reason itself (revisions 0004 to 0005); kept for migrations."""
+    return seal_v2(prev_hash, row, reason)

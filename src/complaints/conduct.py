@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
 
 class _Data(BaseModel):
@@ -19,6 +21,18 @@ class Organisation(_Data):
     manager_name: str
     manager_email: EmailStr
     review_recipients: list[EmailStr] = []  # who receives the monthly review report
+    # Days are counted, and dates shown, in this time zone: a complaint received at 00:30 in
+    # Paris is received that day, whatever the date in UTC.
+    timezone: str = "Europe/Paris"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. Europe/Paris)") from None
+        return value
 
 
 class Acknowledge(_Data):
@@ -31,6 +45,7 @@ class Answer(_Data):
     by_channel: dict[str, int] = {}
     by_severity: dict[str, int] = {}
     review_days: int = Field(15, ge=1)
+    holidays: str = Field("FR", min_length=2, max_length=2)  # business days skip this country's
 
 
 class FollowUp(_Data):
@@ -56,6 +71,23 @@ class Improvement(_Data):
     effectiveness_after_days: int = Field(90, ge=1)  # when a corrective action's effect is checked
 
 
+class IntakeRules(_Data):
+    # A letter's date of receipt may be given when it is recorded later, at most this long ago.
+    received_on_max_days: int = Field(31, ge=0)
+
+
+class Audit(_Data):
+    """The thresholds at which the ISO 10002 audit calls a principle evidenced by the data."""
+
+    acknowledge_on_time: float = Field(0.95, ge=0, le=1)
+    answer_on_time: float = Field(0.90, ge=0, le=1)
+    follow_up_sent: float = Field(0.90, ge=0, le=1)
+    mediator_told: float = Field(1.0, ge=0, le=1)
+    analysed_by_a_person: float = Field(1.0, ge=0, le=1)
+    actions_done_on_time: float = Field(0.80, ge=0, le=1)
+    channels: int = Field(2, ge=1)  # channels actually used, for accessibility
+
+
 class Retention(_Data):
     """How long a closed complaint keeps the complainant's personal data (GDPR art. 5(1)(e))."""
 
@@ -77,6 +109,21 @@ class Mediator(_Data):
     products: list[str] = []
 
 
+class Terms(_Data):
+    """The promises a complaint is made under, frozen with it when it is received: a later code
+    of conduct applies to complaints received after it (ISO 10001: a promise, once told,
+    belongs to the customer it was told to)."""
+
+    acknowledge: Acknowledge
+    answer: Answer
+    follow_up: FollowUp
+    escalation: Escalation
+    timezone: str
+
+    def digest(self) -> str:
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
+
+
 class Conduct(_Data):
     organisation: Organisation
     acknowledge: Acknowledge = Acknowledge()
@@ -86,6 +133,8 @@ class Conduct(_Data):
     triage: Triage = Triage()
     improvement: Improvement = Improvement()
     retention: Retention = Retention()
+    intake: IntakeRules = IntakeRules()
+    audit: Audit = Audit()
     categories: list[Category]
     mediators: list[Mediator] = Field(min_length=1)
 
@@ -96,6 +145,16 @@ class Conduct(_Data):
                 f"triage.default_category {self.triage.default_category!r} is not a category"
             )
         return self
+
+    def terms(self) -> Terms:
+        """The promises this code of conduct makes to a complaint received now."""
+        return Terms(
+            acknowledge=self.acknowledge,
+            answer=self.answer,
+            follow_up=self.follow_up,
+            escalation=self.escalation,
+            timezone=self.organisation.timezone,
+        )
 
     def category_keys(self) -> list[str]:
         return [c.key for c in self.categories]

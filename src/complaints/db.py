@@ -14,7 +14,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 # Bump with every migration; `ensure_schema` compares it with the database's.
-SCHEMA_REVISION = "0006"
+SCHEMA_REVISION = "0007"
+
+
+class WrongKey(RuntimeError):
+    """The seal key given is not the one this database was sealed with."""
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -59,10 +63,14 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 class Database:
-    """One database: write transactions and read-only sessions."""
+    """One database: write transactions and read-only sessions (each knows its database as
+    `session.info["database"]`); its seal key, kept outside it; its clock, real or simulated."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, seal_key: bytes | None = None) -> None:
         self.url = url
+        self.seal_key = seal_key
+        self._simulated: bool | None = None
+        self.cache: dict[object, object] = {}  # immutable rows this process read (terms)
         if url.startswith("sqlite"):
             path = url.split("///", 1)[-1]
             if path and path != ":memory:":
@@ -74,9 +82,10 @@ class Database:
             self.engine = create_engine(
                 url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True
             )
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        info = {"database": self}
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False, info=info)
         self._readers = sessionmaker(
-            self.engine.execution_options(readonly=True), expire_on_commit=False
+            self.engine.execution_options(readonly=True), expire_on_commit=False, info=info
         )
 
     @property
@@ -94,6 +103,48 @@ class Database:
         """A session for reading only."""
         with self._readers() as session:
             yield session
+
+    def fact(self, key: str) -> str | None:
+        """A fact about this installation (table `installation`), or None."""
+        with self.engine.connect() as connection:
+            return connection.execute(
+                text("SELECT value FROM installation WHERE key = :key"), {"key": key}
+            ).scalar()
+
+    def _set_fact(self, key: str, value: str) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO installation (key, value) VALUES (:key, :value)"),
+                {"key": key, "value": value},
+            )
+
+    def is_simulated(self) -> bool:
+        """Whether this database runs on a simulated clock (the demo's): its times are the
+        simulation's, so reports and `verify` say they prove nothing about real time."""
+        if self._simulated is None:
+            self._simulated = self.fact("clock") == "simulated"
+        return self._simulated
+
+    def simulate_clock(self) -> None:
+        """Mark this database as running on a simulated clock, for good."""
+        if not self.is_simulated():
+            self._set_fact("clock", "simulated")
+            self._simulated = True
+
+    def claim_key(self) -> None:
+        """Record the seal key's fingerprint on first use; refuse any other key after."""
+        from complaints.chain import fingerprint
+
+        if self.seal_key is None:
+            raise WrongKey("no seal key given")
+        mine, recorded = fingerprint(self.seal_key), self.fact("seal_key")
+        if recorded is None:
+            self._set_fact("seal_key", mine)
+        elif recorded != mine:
+            raise WrongKey(
+                f"this database was sealed with another key (fingerprint {recorded}, given"
+                f" {mine}): set COMPLAINTS_SEAL_KEY or restore var/seal_key"
+            )
 
     def schema_revision(self) -> str | None:
         with self.engine.connect() as connection:
@@ -123,3 +174,9 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def of(session: Session) -> Database:
+    """The Database a session of ours belongs to."""
+    database: Database = session.info["database"]
+    return database

@@ -21,4 +21,5 @@ def upgrade(database: Database, revision: str = "head") -> None:
     config = alembic_config(database)
     with database.engine.begin() as connection:
         config.attributes["connection"] = connection
+        config.attributes["seal_key"] = database.seal_key  # revision 0007 seals with it
         command.upgrade(config, revision)

@@ -57,6 +57,10 @@ class Complaint(Base):
     __tablename__ = "complaints"
     __table_args__ = (
         Index("ix_complaints_wake_at", "wake_at"),
+        # Acknowledgements not yet accepted by the mail server, by promised time (the alert).
+        Index(
+            "ix_complaints_ack_pending", "acknowledgement_sent_at", "ack_alerted_at", "acknowledge_by"
+        ),
         # The retention sweep: closed long ago and not yet anonymised.
         Index("ix_complaints_retention", "anonymised_at", "closed_at"),
         # Every dashboard filter with the period, and the recurrence of a product's cause.
@@ -86,6 +90,8 @@ class Complaint(Base):
             "answer_by",
             "survey_at",
             "consent_contact",
+            "acknowledgement_sent_at",
+            "first_answer_sent_at",
         ),
         # Open and overdue now, counted from the index alone.
         Index("ix_complaints_open", "state", "answered_at", "answer_by"),
@@ -116,6 +122,13 @@ class Complaint(Base):
     acknowledge_by: Mapped[datetime]
     answer_by: Mapped[datetime]  # the answer owed now (a review sets a new one)
     promised_answer_by: Mapped[datetime | None]  # the first promise, by which the register judges
+    refer_by: Mapped[datetime | None]  # past it, an answer still missing goes to the mediator
+    # The promises this complaint was made, frozen when it was received.
+    terms_id: Mapped[int | None] = mapped_column(ForeignKey("promise_terms.id"))
+    # Kept means done: when the mail server accepted the acknowledgement and the first answer.
+    acknowledgement_sent_at: Mapped[datetime | None]
+    first_answer_sent_at: Mapped[datetime | None]
+    ack_alerted_at: Mapped[datetime | None]  # the manager told the acknowledgement is late
     survey_at: Mapped[datetime | None]
     feedback_by: Mapped[datetime | None]
     wake_at: Mapped[datetime | None]
@@ -130,6 +143,12 @@ class Complaint(Base):
     consent_contact: Mapped[bool] = mapped_column(default=False)
     consent_share: Mapped[bool] = mapped_column(default=False)
     anonymised_at: Mapped[datetime | None]
+    # The history's head, where a removed last event shows: how many events, the last one's
+    # hash and time, and a keyed seal over them (chain.head_seal).
+    chain_length: Mapped[int] = mapped_column(default=0)
+    chain_last_hash: Mapped[str | None] = mapped_column(String(64))
+    chain_last_at: Mapped[datetime | None]
+    chain_head: Mapped[str | None] = mapped_column(String(64))
 
     complainant: Mapped[Complainant] = relationship(lazy="joined")
     events: Mapped[list[Event]] = relationship(order_by="Event.id", back_populates="complaint")
@@ -141,7 +160,8 @@ class Event(Base):
     __tablename__ = "events"
     id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
-    at: Mapped[datetime]
+    at: Mapped[datetime]  # the time the event is about
+    recorded_at: Mapped[datetime | None]  # when the system recorded it (before schema 0007: None)
     actor_kind: Mapped[str] = mapped_column(String(16))  # system, staff, customer, mediator
     actor: Mapped[str] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(40))
@@ -150,9 +170,9 @@ class Event(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     customer_visible: Mapped[bool] = mapped_column(default=False)
-    # Tamper evidence: SHA-256 of the previous event's hash and this event's content.
-    # The seal covers the reason's digest, so an anonymisation can erase the text (and mark the
-    # event redacted) without breaking the chain.
+    # Tamper evidence: an HMAC, under a key kept outside the database, of the previous event's
+    # hash and this event's content. The seal covers the reason's digest, so an anonymisation
+    # can erase the text (and mark the event redacted) without breaking the chain.
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
     reason_digest: Mapped[str | None] = mapped_column(String(64))
@@ -289,3 +309,34 @@ class IdempotencyKey(Base):
     request_hash: Mapped[str] = mapped_column(String(64))
     reference: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime]
+
+
+class Installation(Base):
+    """Facts about this database: its clock (real or simulated), its seal key's fingerprint."""
+
+    __tablename__ = "installation"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
+class PromiseTerms(Base):
+    """The promises of one version of the code of conduct, as complaints were made them."""
+
+    __tablename__ = "promise_terms"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+
+class Checkpoint(Base):
+    """A sealed digest of every event up to one: kept here and exported, so that a history
+    rewritten after it shows, even by someone holding the key."""
+
+    __tablename__ = "checkpoints"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    last_event_id: Mapped[int]
+    events: Mapped[int]  # events covered, all checkpoints together
+    digest: Mapped[str] = mapped_column(String(64))  # over the previous digest and the new hashes
+    seal: Mapped[str] = mapped_column(String(64))

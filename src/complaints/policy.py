@@ -1,98 +1,193 @@
-"""The code of conduct applied: due dates, the business calendar, what escalates when."""
+"""The code of conduct applied: when each promise falls due, counted in the organisation's days
+(its time zone, its business calendar) under the terms the complaint was received with, and
+the rule that made it, kept so that the date can be explained. Pure: no I/O."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Any, Literal
 
-from complaints.conduct import Conduct, Mediator
+from complaints.conduct import Conduct, Mediator, Terms
+from complaints.dates import local_day, zone
 from complaints.lifecycle import HANDLING_STATES, State
+
+Counting = Literal["calendar", "business"]
+TICK = timedelta(microseconds=1)
 
 
 class Level:
-    """How far a missed deadline has escalated."""
+    """How far the answer promise in force has escalated."""
 
     NONE = 0
     MANAGER = 1
     MEDIATOR = 2
 
 
-@lru_cache(maxsize=16)
-def _french_holidays(year: int) -> frozenset[date]:
+@lru_cache(maxsize=32)
+def _holidays(country: str, year: int) -> frozenset[date]:
     import holidays  # imported on use: only business-day counting needs it
 
-    return frozenset(holidays.country_holidays("FR", years=year))
+    return frozenset(holidays.country_holidays(country, years=year))
 
 
-def is_business_day(day: date) -> bool:
-    """A weekday that is not a French public holiday."""
-    return day.weekday() < 5 and day not in _french_holidays(day.year)
+def is_holiday(terms: Terms, day: date) -> bool:
+    return day in _holidays(terms.answer.holidays, day.year)
 
 
-def add_days(conduct: Conduct, start: datetime, days: int) -> datetime:
-    """`start` plus `days`, counted as the code of conduct says (calendar or business)."""
-    if conduct.answer.counting == "calendar":
-        return start + timedelta(days=days)
-    moment = start
-    remaining = days
+def is_business_day(terms: Terms, day: date) -> bool:
+    """A weekday that is not a public holiday of the organisation's country."""
+    return day.weekday() < 5 and not is_holiday(terms, day)
+
+
+def count_days(terms: Terms, start: date, days: int, counting: str) -> tuple[date, list[date]]:
+    """The day `days` days after `start`, and the weekdays skipped as public holidays."""
+    if counting == "calendar":
+        return start + timedelta(days=days), []
+    day, remaining, skipped = start, days, []
     while remaining > 0:
-        moment += timedelta(days=1)
-        if is_business_day(moment.date()):
+        day += timedelta(days=1)
+        if is_business_day(terms, day):
             remaining -= 1
-    return moment
+        elif day.weekday() < 5:
+            skipped.append(day)
+    return day, skipped
 
 
-def answer_days(conduct: Conduct, *, channel: str, severity: str) -> int:
-    """The days promised for an answer: the shortest of the applicable promises."""
-    rule = conduct.answer
-    candidates = [rule.days, rule.by_channel.get(channel, rule.days)]
-    if severity in rule.by_severity:
-        candidates.append(rule.by_severity[severity])
-    return min(candidates)
+def end_of_day(terms: Terms, day: date) -> datetime:
+    """The last moment of `day` in the organisation's time zone, in UTC."""
+    midnight = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone(terms.timezone))
+    return midnight.astimezone(UTC) - TICK
+
+
+def passed(due: datetime, at: datetime) -> bool:
+    """A promise due by `due` is broken at `at`: after it, not at it."""
+    return at > due
 
 
 @dataclass(frozen=True)
-class Deadlines:
-    acknowledge_by: datetime
-    answer_by: datetime
+class Due:
+    """A promised moment (broken after it) and the rule that made it."""
+
+    at: datetime
+    rule: dict[str, Any] = field(default_factory=dict)
 
 
-def intake_deadlines(
-    conduct: Conduct, *, channel: str, severity: str, received_at: datetime
-) -> Deadlines:
-    """The promises a new complaint is owed."""
-    return Deadlines(
-        acknowledge_by=received_at + timedelta(minutes=conduct.acknowledge.within_minutes),
-        answer_by=add_days(
-            conduct, received_at, answer_days(conduct, channel=channel, severity=severity)
-        ),
+def answer_rule(terms: Terms, *, channel: str, severity: str) -> tuple[int, str]:
+    """The days promised for an answer and the rule that gave them: the shortest applicable."""
+    rule = terms.answer
+    days, basis = rule.days, "default"
+    if rule.by_channel.get(channel, days) < days:
+        days, basis = rule.by_channel[channel], "channel"
+    if rule.by_severity.get(severity, days) < days:
+        days, basis = rule.by_severity[severity], "severity"
+    return days, basis
+
+
+def _in_days(terms: Terms, promise: str, start: datetime, days: int, counting: str, **why: Any) -> Due:
+    first = local_day(start, terms.timezone)
+    last, skipped = count_days(terms, first, days, counting)
+    due = end_of_day(terms, last)
+    return Due(
+        due,
+        {
+            "promise": promise,
+            "due": due.isoformat(),
+            "from": first.isoformat(),
+            "days": days,
+            "counting": counting,
+            "until": last.isoformat(),
+            "holidays_skipped": [d.isoformat() for d in skipped],
+            "timezone": terms.timezone,
+            **why,
+        },
     )
 
 
-def survey_due(conduct: Conduct, answered_at: datetime) -> datetime:
-    return answered_at + timedelta(days=conduct.follow_up.survey_after_days)
+def acknowledge_due(terms: Terms, recorded_at: datetime) -> Due:
+    """At once: within the allowance, from the moment the complaint is recorded."""
+    minutes = terms.acknowledge.within_minutes
+    due = recorded_at + timedelta(minutes=minutes)
+    return Due(
+        due,
+        {
+            "promise": "acknowledge",
+            "due": due.isoformat(),
+            "from": recorded_at.isoformat(),
+            "minutes": minutes,
+            "timezone": terms.timezone,
+        },
+    )
 
 
-def feedback_due(conduct: Conduct, survey_sent_at: datetime) -> datetime:
-    return survey_sent_at + timedelta(days=conduct.follow_up.close_after_days)
+def answer_due(terms: Terms, *, channel: str, severity: str, received_at: datetime) -> Due:
+    """The answer: N days from the day of receipt, to the end of the last day."""
+    days, basis = answer_rule(terms, channel=channel, severity=severity)
+    return _in_days(
+        terms,
+        "answer",
+        received_at,
+        days,
+        terms.answer.counting,
+        basis=basis,
+        channel=channel,
+        severity=severity,
+    )
 
 
-def review_due(conduct: Conduct, reopened_at: datetime) -> datetime:
-    return add_days(conduct, reopened_at, conduct.answer.review_days)
+def review_due(terms: Terms, reopened_at: datetime) -> Due:
+    """A new answer after an internal review."""
+    days = terms.answer.review_days
+    return _in_days(terms, "review", reopened_at, days, terms.answer.counting, basis="review")
 
 
-def mediator_referral_due(conduct: Conduct, answer_by: datetime) -> datetime:
-    """When an answer still missing goes to the mediator."""
-    return answer_by + timedelta(days=conduct.escalation.grace_days)
+def referral_due(terms: Terms, answer_by: datetime) -> Due:
+    """A missing answer goes to the mediator once the grace after the promised day is over,
+    counted like the promise itself (business days for a promise in business days)."""
+    counting = terms.answer.counting
+    last, skipped = count_days(
+        terms, local_day(answer_by, terms.timezone), terms.escalation.grace_days, counting
+    )
+    referral_day, _ = count_days(terms, last, 1, counting)
+    due = end_of_day(terms, referral_day - timedelta(days=1))
+    return Due(
+        due,
+        {
+            "promise": "referral",
+            "due": due.isoformat(),
+            "from": local_day(answer_by, terms.timezone).isoformat(),
+            "days": terms.escalation.grace_days,
+            "counting": counting,
+            "until": last.isoformat(),
+            "on": referral_day.isoformat(),
+            "holidays_skipped": [d.isoformat() for d in skipped],
+            "timezone": terms.timezone,
+        },
+    )
+
+
+def referral_day(terms: Terms, refer_by: datetime) -> date:
+    """The day a case overdue past `refer_by` goes to the mediator."""
+    return local_day(refer_by + TICK, terms.timezone)
+
+
+def survey_due(terms: Terms, answered_at: datetime) -> datetime:
+    return answered_at + timedelta(days=terms.follow_up.survey_after_days)
+
+
+def feedback_due(terms: Terms, survey_sent_at: datetime) -> Due:
+    """The end of the day the survey closes, told in the survey e-mail."""
+    days = terms.follow_up.close_after_days
+    return _in_days(terms, "feedback", survey_sent_at, days, "calendar")
 
 
 def next_wake(
-    conduct: Conduct,
     *,
     state: State,
     received_at: datetime,
     answer_by: datetime,
+    refer_by: datetime | None,
     escalation_level: int,
     survey_at: datetime | None,
     feedback_by: datetime | None,
@@ -104,7 +199,7 @@ def next_wake(
         if escalation_level == Level.NONE:
             return answer_by
         if escalation_level == Level.MANAGER:
-            return mediator_referral_due(conduct, answer_by)
+            return refer_by
         return None
     if state == State.ANSWERED:
         return survey_at
@@ -123,9 +218,9 @@ def mediator_for(conduct: Conduct, product: str) -> Mediator:
     return general[0] if general else conduct.mediators[0]
 
 
-def review_allowed(conduct: Conduct, *, reviews_done: int) -> bool:
+def review_allowed(terms: Terms, *, reviews_done: int) -> bool:
     """Whether a dissatisfied customer gets another internal review before the mediator."""
-    return reviews_done < conduct.escalation.internal_reviews
+    return reviews_done < terms.escalation.internal_reviews
 
 
 def retention_cutoff(conduct: Conduct, now: datetime) -> datetime:

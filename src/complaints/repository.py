@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Container, Iterable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -57,6 +57,27 @@ def lock(*, session: Session, complaint_id: int) -> None:
         return
     session.execute(select(Complaint.id).where(Complaint.id == complaint_id).with_for_update())
     _locked(session).add(complaint_id)
+
+
+def chain_head(*, session: Session, complaint_id: int) -> Row[tuple[int, str | None, datetime | None]]:
+    """(length, last hash, last event's time) of the complaint's history."""
+    return session.execute(
+        select(Complaint.chain_length, Complaint.chain_last_hash, Complaint.chain_last_at).where(
+            Complaint.id == complaint_id
+        )
+    ).one()
+
+
+def advance_chain(
+    *, session: Session, complaint_id: int, length: int, last_hash: str, last_at: datetime, head: str
+) -> None:
+    """The complaint's history has a new last event (the complaint in the session too)."""
+    session.execute(
+        update(Complaint)
+        .where(Complaint.id == complaint_id)
+        .values(chain_length=length, chain_last_hash=last_hash, chain_last_at=last_at, chain_head=head)
+        .execution_options(synchronize_session="evaluate")
+    )
 
 
 def find_by_tracking_token(*, session: Session, token: str) -> Complaint | None:

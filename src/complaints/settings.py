@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     config: Path | None = None
     staff_name: str = ""
+    # The key of the history's seals (hex, 32 bytes or more), kept outside the database: in
+    # production an environment variable; by default var/seal_key, made on first use.
+    seal_key: SecretStr | None = None
     # Orchestration: below `batch_threshold` complaints each step gets a task run of its
     # own; above, task runs take `batch_size` complaints each (Prefect costs ~12 ms a run).
     batch_threshold: int = 10

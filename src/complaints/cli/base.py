@@ -68,7 +68,8 @@ def the_app() -> App:
 
 
 def staff_name(given: str | None) -> str:
-    """Who acts: --by, else COMPLAINTS_STAFF_NAME, else the login name."""
+    """Who acts: --by, else COMPLAINTS_STAFF_NAME, else the login name (the services refuse
+    a name that is not an active staff member's)."""
     return given or os.environ.get("COMPLAINTS_STAFF_NAME") or getpass.getuser()
 
 
@@ -79,6 +80,21 @@ def parse_time(value: str | None) -> datetime | None:
         return aware(datetime.fromisoformat(value))
     except ValueError:
         raise CliError(f"not an ISO date-time: {value!r} (e.g. 2026-12-01T09:00)") from None
+
+
+def sweep_time(value: str | None) -> datetime | None:
+    """A flow's --as-of: any time on a simulated clock (the demo's); on a real one, never in
+    the future (a sweep run ahead of time would alert, refer and anonymise before it is due)."""
+    moment = parse_time(value)
+    if moment is not None and not the_app().db.is_simulated():
+        from complaints.clock import now
+        from complaints.services.history import SKEW
+
+        if moment > now() + SKEW:
+            raise CliError(
+                f"--as-of {value} is in the future: only a simulated clock (the demo's) runs ahead"
+            )
+    return moment
 
 
 def emit_json(data: Any) -> None:

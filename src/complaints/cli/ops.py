@@ -13,8 +13,8 @@ from complaints.cli.base import (
     console,
     db_app,
     emit_json,
-    parse_time,
     refusing,
+    sweep_time,
     the_app,
 )
 
@@ -32,7 +32,7 @@ def run_due(
 
     from complaints import orchestration, prefect_env, prefect_server
 
-    moment = parse_time(as_of)
+    moment = sweep_time(as_of)
     prefect_env.configure(the_app().settings.var)
     prefect_server.use_local_server_if_running()
     result = asyncio.run(orchestration.run_due(moment))

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from complaints.cli.base import app, console, parse_time, refusing, staff_name, the_app
+from complaints.cli.base import app, console, refusing, staff_name, sweep_time, the_app
 
 person_app = typer.Typer(
     help="A person's rights (GDPR): export, rectify, erase; found by e-mail address.",
@@ -87,5 +87,5 @@ def retention(
 
     prefect_env.configure(the_app().settings.var)
     prefect_server.use_local_server_if_running()
-    result = asyncio.run(orchestration.anonymise_expired(parse_time(as_of)))
+    result = asyncio.run(orchestration.anonymise_expired(sweep_time(as_of)))
     console.print(", ".join(f"{k}: {v}" for k, v in result.items()))

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from complaints.cli.base import app, console, emit_json, parse_time, refusing, the_app
+from complaints.cli.base import (
+    CliError,
+    app,
+    console,
+    emit_json,
+    parse_time,
+    refusing,
+    staff_name,
+    the_app,
+)
 from complaints.lifecycle import State
 from complaints.models import Channel
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Pretend it is this ISO date-time.")]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+By = Annotated[
+    str | None,
+    typer.Option("--by", help="Who reads (a staff member; default $COMPLAINTS_STAFF_NAME, login)."),
+]
 
 
 @app.command()
@@ -35,12 +48,23 @@ def submit(
     consent_share: Annotated[
         bool, typer.Option(help="The customer agreed to share their file with the mediator.")
     ] = False,
+    received_on: Annotated[
+        str | None,
+        typer.Option(help="A letter's or e-mail's date of receipt, YYYY-MM-DD, if not today."),
+    ] = None,
     as_of: AsOf = None,
     json: Json = False,
 ) -> None:
     """Record a new complaint and print its reference; it is acknowledged at once by `serve`."""
+    from datetime import date
+
     from complaints.intake import Intake
     from complaints.services.intake import receive
+
+    try:
+        received = date.fromisoformat(received_on) if received_on else None
+    except ValueError:
+        raise CliError(f"not a date: {received_on!r} (YYYY-MM-DD)") from None
 
     intake = Intake.model_validate(
         {
@@ -59,7 +83,9 @@ def submit(
             "consent_share": consent_share,
         }
     )
-    receipt = receive(app=the_app(), intake=intake, at=parse_time(as_of))
+    receipt = receive(
+        app=the_app(), intake=intake, at=parse_time(as_of), received_on=received
+    )
     if json:
         emit_json(
             {
@@ -70,22 +96,49 @@ def submit(
             }
         )
     else:
-        console.print(
-            f"[bold]{receipt.reference}[/] received; answer promised by "
-            f"{receipt.answer_by:%Y-%m-%d %H:%M} UTC"
+        from complaints.dates import long_date
+
+        application = the_app()
+        promised = long_date(
+            receipt.answer_by,
+            application.conduct.organisation.language,
+            application.conduct.organisation.timezone,
         )
+        console.print(f"[bold]{receipt.reference}[/] received; answer promised by {promised}")
 
 
 @app.command()
 @refusing
-def show(reference: str, as_of: AsOf = None, json: Json = False) -> None:
-    """Show one complaint: state, deadlines, actions, e-mails and the whole history of events."""
+def show(
+    reference: str,
+    by: By = None,
+    lang: Annotated[str | None, typer.Option(help="fr or en (default: the organisation's).")] = None,
+    as_of: AsOf = None,
+    json: Json = False,
+) -> None:
+    """Show one complaint: state, promises and how each was computed, the customer's opinions,
+    actions, e-mails and the whole history of events. The read is logged with who read it."""
     from complaints.services.views import show as view
 
-    data = view(app=the_app(), reference=reference, as_of=parse_time(as_of))
+    if lang not in (None, "fr", "en"):
+        raise CliError(f"--lang must be fr or en, not {lang!r}")
+    data = view(
+        app=the_app(),
+        reference=reference,
+        as_of=parse_time(as_of),
+        viewer=staff_name(by),
+        lang=lang,
+        channel="the command line",
+    )
     if json:
         emit_json(data)
         return
+    print_complaint(data)
+
+
+def print_complaint(data: dict[str, Any]) -> None:
+    if data["simulated_clock"]:
+        console.print("[yellow]simulated clock (demo): these times are the simulation's[/]")
     console.print(
         f"[bold]{data['reference']}[/] — {data['state']}"
         f"{' [red](overdue)[/]' if data['overdue'] else ''} — {data['subject']}"
@@ -99,11 +152,10 @@ def show(reference: str, as_of: AsOf = None, json: Json = False) -> None:
         "severity",
         "priority",
         "received_at",
-        "acknowledged_at",
+        "acknowledgement_sent_at",
         "answer_by",
         "answered_at",
-        "survey_at",
-        "feedback_by",
+        "first_answer_sent_at",
         "closed_at",
         "closure_reason",
         "mediator",
@@ -111,9 +163,28 @@ def show(reference: str, as_of: AsOf = None, json: Json = False) -> None:
     ):
         if data.get(key) not in (None, [], ""):
             console.print(f"  {key.replace('_', ' ')}: {data[key]}")
-    history = Table("when (UTC)", "who", "what", "why", title="History")
+    promises = Table("promise", "due (UTC)", "how it was computed", title="Promises")
+    for item in data["deadlines"]:
+        promises.add_row(item["promise"], item["due"][:16], item["explained"])
+    console.print(promises)
+    if data["feedback"]:
+        opinions = Table("round", "answered (UTC)", "satisfied", "comment", title="Customer's opinions")
+        for item in data["feedback"]:
+            satisfied = {True: "yes", False: "no", None: "—"}[item["satisfied"]]
+            opinions.add_row(
+                str(item["round"]), (item["answered_at"] or "")[:16], satisfied, item["comment"]
+            )
+        console.print(opinions)
+    history = Table("when (UTC)", "recorded", "who", "what", "why", title="History")
     for event in data["history"]:
-        history.add_row(event["at"][:19], event["actor"], event["action"], event["reason"])
+        recorded = event["recorded_at"] or ""
+        history.add_row(
+            event["at"][:19],
+            recorded[:19] if recorded[:19] != event["at"][:19] else "",
+            event["actor"],
+            event["action"],
+            event["reason"],
+        )
     console.print(history)
 
 

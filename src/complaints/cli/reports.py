@@ -16,6 +16,7 @@ from complaints.cli.base import (
     parse_time,
     refusing,
     staff_name,
+    sweep_time,
     the_app,
 )
 
@@ -125,5 +126,5 @@ def review(
 
     prefect_env.configure(the_app().settings.var)
     prefect_server.use_local_server_if_running()
-    result = asyncio.run(orchestration.monthly_review(parse_time(as_of)))
+    result = asyncio.run(orchestration.monthly_review(sweep_time(as_of)))
     console.print(", ".join(f"{k}: {v}" for k, v in result.items()))

@@ -8,10 +8,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from complaints import policy
 from complaints.app import App
+from complaints.dates import long_date
 from complaints.lifecycle import LABELS
-from complaints.mail.render import long_date
 from complaints.models import Complaint, OutboxMessage
+from complaints.services import terms as promises
 
 
 def tracking_path(token: str) -> str:
@@ -22,24 +24,33 @@ def tracking_url(app: App, complaint: Complaint) -> str:
     return f"{app.settings.public_base_url}{tracking_path(complaint.tracking_token)}"
 
 
-def customer_context(app: App, complaint: Complaint) -> dict[str, Any]:
-    """What every e-mail to the customer may say: never more than the complaint needs."""
-    lang = complaint.language
+def customer_context(
+    session: Session, app: App, complaint: Complaint, *, lang: str | None = None
+) -> dict[str, Any]:
+    """What every e-mail about a complaint may say (in `lang`, by default the customer's):
+    never more than the complaint needs. Dates are the promises' own, in their time zone."""
+    lang = lang or complaint.language
+    terms = promises.of(session, complaint)
+    zone = terms.timezone
     category = (
         app.conduct.category(complaint.category)
         if complaint.category in app.conduct.category_keys()
         else None
     )
+    mediator = policy.mediator_for(app.conduct, complaint.product)
     return {
         "organisation": app.conduct.organisation.name,
         "name": complaint.complainant.name,
         "reference": complaint.reference,
         "subject": complaint.subject,
-        "received_on": long_date(complaint.received_at, lang),
-        "answer_by": long_date(complaint.answer_by, lang),
+        "received_on": long_date(complaint.received_at, lang, zone),
+        "answer_by": long_date(complaint.answer_by, lang, zone),
         "state": LABELS[lang][complaint.state],
         "category": getattr(category, lang) if category else "",
         "tracking_url": tracking_url(app, complaint),
+        "consent_contact": complaint.consent_contact,
+        "reviews_left": max(0, terms.escalation.internal_reviews - complaint.reviews_done),
+        "mediator": mediator.model_dump(mode="json"),
     }
 
 
@@ -86,6 +97,6 @@ def to_customer(
         kind=kind,
         recipient=(person.name, person.email),
         lang=complaint.language,
-        context={**customer_context(app, complaint), **extra},
+        context={**customer_context(session, app, complaint), **extra},
         at=at,
     )

@@ -3,27 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
-_MONTHS = {
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-    "en": "January February March April May June July August September October November December",
-}
-ZONE = ZoneInfo("Europe/Paris")
-
-
-def long_date(value: date | datetime, lang: str) -> str:
-    """A date as people write it: 7 décembre 2026 / 7 December 2026."""
-    if isinstance(value, datetime):
-        value = value.astimezone(ZONE).date()
-    month = _MONTHS[lang].split()[value.month - 1]
-    return f"{value.day} {month} {value.year}"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from complaints.app import App
 from complaints.clock import at_or_now
 from complaints.models import Action, ActionKind, Complaint
 from complaints.services.errors import RuleViolation
-from complaints.services.history import Actor, record
+from complaints.services.history import Actor, record, settle
+from complaints.services.staff import require_member
 
 
 def recurring(*, app: App, until: datetime) -> list[dict[str, Any]]:
@@ -80,9 +81,8 @@ def actions(*, app: App, today: date, open_only: bool = False) -> list[dict[str,
 def complete(*, app: App, action_id: int, by: str, at: datetime | None = None) -> str:
     """Mark an action done; its complaint's history says who and when."""
     at = at_or_now(at)
-    if not by.strip():
-        raise RuleViolation("say who completed the action (--by NAME)")
     with app.db.transaction() as session:
+        actor = Actor("staff", require_member(session, by, at=at).name)
         action = session.get(Action, action_id)
         if action is None:
             raise RuleViolation(f"no action {action_id}")
@@ -90,13 +90,13 @@ def complete(*, app: App, action_id: int, by: str, at: datetime | None = None) -
             raise RuleViolation(
                 f"action {action_id} was already completed on {action.done_at:%Y-%m-%d}"
             )
-        action.done_at = at
         complaint = session.get_one(Complaint, action.complaint_id)
+        action.done_at = at = settle(session, complaint, at, actor)
         record(
             session,
             complaint,
             at=at,
-            actor=Actor("staff", by.strip()),
+            actor=actor,
             action="action_completed",
             reason=f"{action.kind.value} action completed: {action.description}",
             data={"action": action.id},

@@ -11,69 +11,71 @@ from sqlalchemy.orm import Session
 
 from complaints import policy, repository, triage
 from complaints.app import App
+from complaints.dates import long_date
 from complaints.lifecycle import HANDLING_STATES, State, Step
 from complaints.mail.compose import to_customer
-from complaints.mail.render import long_date
 from complaints.models import Analysis, Complaint, RelatedComplaint, Survey
-from complaints.services.escalation import alert_manager, refer_to_mediator
-from complaints.services.history import SYSTEM, Actor, move
+from complaints.services import terms as promises
+from complaints.services.closure import close_and_tell
+from complaints.services.escalation import (
+    ACK_LATE,
+    ANSWER_OVERDUE,
+    NO_ANSWER,
+    REVIEW_OVERDUE,
+    SWEEP,
+    alert_manager,
+    refer_to_mediator,
+)
+from complaints.services.history import SYSTEM, Actor, move, settle
 
 Step_ = Callable[[Session, App, Complaint, datetime], str]
 
 
 def acknowledge(session: Session, app: App, complaint: Complaint, at: datetime) -> str:
-    """Acknowledge receipt: the e-mail says the reference, the answer date and the tracking link."""
+    """Acknowledge receipt: the e-mail says the reference, the answer date (the one enforced),
+    what happens if the answer does not satisfy, and the tracking link."""
     if complaint.state != State.RECEIVED:
         return "skipped"
-    late = at > complaint.acknowledge_by
-    complaint.acknowledged_at = at
-    move(
+    at = move(
         session,
-        app.conduct,
         complaint,
         Step.ACKNOWLEDGE,
         at=at,
         actor=SYSTEM,
-        reason="acknowledgement sent" + (" late" if late else ""),
-        data={"late": late},
+        reason="acknowledgement written, its e-mail queued",
+        data={"late": policy.passed(complaint.acknowledge_by, at)},
+        visible=False,  # the customer sees it once the e-mail is accepted
     )
+    complaint.acknowledged_at = at
     to_customer(session, app, complaint=complaint, kind="acknowledgement", at=at)
-    if late:
-        alert_manager(session, app, complaint, at=at, reason="acknowledgement later than promised")
+    if policy.passed(complaint.acknowledge_by, at):
+        alert_manager(session, app, complaint, at=at, kind=ACK_LATE)
     return "acknowledged"
 
 
 def start_analysis(session: Session, app: App, complaint: Complaint, at: datetime) -> str:
-    """First pass: category, severity, priority from the rules; similar recent complaints linked."""
+    """First pass recorded (category, severity, priority by rule, made at intake so that the
+    dates told are final); similar recent complaints linked. It never moves a promised date."""
     if complaint.state != State.ACKNOWLEDGED:
         return "skipped"
     conduct = app.conduct
-    found = triage.classify(conduct, subject=complaint.subject, description=complaint.description)
-    complaint.category, complaint.severity, complaint.priority = (
-        found.category,
-        found.severity,
-        found.priority,
-    )
+    if complaint.category is None:  # received before the first pass moved to the intake
+        found = triage.classify(
+            conduct, subject=complaint.subject, description=complaint.description
+        )
+        complaint.category, complaint.severity = found.category, found.severity
+        complaint.priority = found.priority
     session.add(
         Analysis(
             complaint_id=complaint.id,
             at=at,
             analyst="triage rules",
             automatic=True,
-            category=found.category,
-            severity=found.severity,
+            category=complaint.category,
+            severity=complaint.severity,
             founded=None,
         )
     )
-    promised = policy.intake_deadlines(
-        conduct,
-        channel=complaint.channel.value,
-        severity=found.severity,
-        received_at=complaint.received_at,
-    ).answer_by
-    shortened = promised < complaint.answer_by
-    if shortened:
-        complaint.answer_by = complaint.promised_answer_by = promised
     window = timedelta(days=conduct.triage.recurring_window_days)
     similar = repository.recent_similar(session=session, complaint=complaint, window=window)
     for other_id, _ in similar:
@@ -84,50 +86,40 @@ def start_analysis(session: Session, app: App, complaint: Complaint, at: datetim
         )
     move(
         session,
-        conduct,
         complaint,
         Step.START_ANALYSIS,
         at=at,
         actor=Actor("system", "triage rules"),
-        reason=f"category {found.category}, severity {found.severity}, priority {found.priority}",
-        data={
-            "keywords": list(found.matched),
-            "related": [reference for _, reference in similar],
-            "answer_by": complaint.answer_by.isoformat(),
-            "answer_by_shortened": shortened,
-        },
+        reason=f"category {complaint.category}, severity {complaint.severity},"
+        f" priority {complaint.priority}",
+        data={"related": [reference for _, reference in similar]},
     )
     return "in_analysis"
 
 
 def alert_overdue(session: Session, app: App, complaint: Complaint, at: datetime) -> str:
-    """A promise missed (acknowledgement or answer): the manager is alerted, once."""
-    if complaint.escalation_level != policy.Level.NONE:
-        return "skipped"
-    if complaint.state in (State.RECEIVED, State.ACKNOWLEDGED) and at >= complaint.acknowledge_by:
-        alert_manager(session, app, complaint, at=at, reason="acknowledgement overdue")
-        return "manager_alerted"
-    if complaint.state in HANDLING_STATES and at >= complaint.answer_by:
-        alert_manager(session, app, complaint, at=at, reason="answer overdue")
-        return "manager_alerted"
-    return "skipped"
+    """Each promise missed alerts the manager once: the acknowledgement not accepted by the
+    mail server in time, the answer (or the review's answer) not given in time."""
+    alerted = False
+    if (
+        complaint.state != State.CLOSED
+        and complaint.acknowledgement_sent_at is None
+        and policy.passed(complaint.acknowledge_by, at)
+    ):
+        alerted |= alert_manager(session, app, complaint, at=at, kind=ACK_LATE)
+    if complaint.state in HANDLING_STATES and policy.passed(complaint.answer_by, at):
+        kind = REVIEW_OVERDUE if complaint.reviews_done else ANSWER_OVERDUE
+        alerted |= alert_manager(session, app, complaint, at=at, kind=kind)
+    return "manager_alerted" if alerted else "skipped"
 
 
 def refer_overdue(session: Session, app: App, complaint: Complaint, at: datetime) -> str:
     """Still no answer past the grace after the alert: the mediator gets the case."""
     if complaint.state not in HANDLING_STATES or complaint.escalation_level != policy.Level.MANAGER:
         return "skipped"
-    if at < policy.mediator_referral_due(app.conduct, complaint.answer_by):
+    if complaint.refer_by is None or not policy.passed(complaint.refer_by, at):
         return "skipped"
-    grace = app.conduct.escalation.grace_days
-    refer_to_mediator(
-        session,
-        app,
-        complaint,
-        at=at,
-        actor=Actor("system", "deadline sweep"),
-        reason=f"no answer {grace} days after the promised date",
-    )
+    refer_to_mediator(session, app, complaint, at=at, actor=SWEEP, why=NO_ANSWER)
     return "referred_to_mediator"
 
 
@@ -135,24 +127,27 @@ def send_survey(session: Session, app: App, complaint: Complaint, at: datetime) 
     """The satisfaction survey, N days after the answer: two one-click links."""
     if complaint.state != State.ANSWERED or complaint.survey_at is None or complaint.survey_at > at:
         return "skipped"
+    terms = promises.of(session, complaint)
     survey = repository.current_survey(session=session, complaint=complaint)
     if survey is None:
         survey = Survey(
             complaint_id=complaint.id, round=complaint.reviews_done, token=secrets.token_urlsafe(24)
         )
         session.add(survey)
-    complaint.feedback_by = policy.feedback_due(app.conduct, at)
     mailed = complaint.consent_contact  # without it the question waits on the tracking page
+    due = policy.feedback_due(terms, at)
+    complaint.feedback_by = due.at
     move(
         session,
-        app.conduct,
         complaint,
         Step.SEND_SURVEY,
         at=at,
         actor=SYSTEM,
-        reason="satisfaction survey sent"
+        reason="satisfaction survey queued"
         if mailed
         else "satisfaction survey offered on the tracking page only: no consent to contact",
+        data={"promise": due.rule, "mailed": mailed},
+        visible=False,
     )
     if not mailed:
         return "survey_offered"
@@ -166,28 +161,26 @@ def send_survey(session: Session, app: App, complaint: Complaint, at: datetime) 
         at=at,
         satisfied_url=f"{base}?satisfait=oui",
         dissatisfied_url=f"{base}?satisfait=non",
-        feedback_by=long_date(complaint.feedback_by, complaint.language),
+        feedback_by=long_date(due.at, complaint.language, terms.timezone),
     )
     return "survey_sent"
 
 
 def close_without_feedback(session: Session, app: App, complaint: Complaint, at: datetime) -> str:
-    """No answer to the survey in time: closed as "no feedback"."""
-    if (
-        complaint.state != State.AWAITING_FEEDBACK
-        or complaint.feedback_by is None
-        or complaint.feedback_by > at
-    ):
+    """No answer to the survey in time: closed as "no feedback", and the customer told."""
+    if complaint.state != State.AWAITING_FEEDBACK or complaint.feedback_by is None:
         return "skipped"
-    complaint.closure_reason = "no_feedback"
-    move(
+    if not policy.passed(complaint.feedback_by, at):
+        return "skipped"
+    close_and_tell(
         session,
-        app.conduct,
+        app,
         complaint,
         Step.CLOSE_WITHOUT_FEEDBACK,
         at=at,
         actor=SYSTEM,
-        reason=f"no answer to the survey after {app.conduct.follow_up.close_after_days} days",
+        why="no_feedback",
+        reason="no answer to the survey in the time given",
     )
     return "closed"
 
@@ -226,7 +219,10 @@ def _together(app: App, step: Step_, references: list[str], at: datetime) -> dic
     with app.db.transaction() as session:
         complaints = repository.get_many(session=session, references=references, lock=True)
         for reference in dict.fromkeys(references):
-            outcomes[reference] = step(session, app, complaints[reference], at)
+            complaint = complaints[reference]
+            outcomes[reference] = step(
+                session, app, complaint, settle(session, complaint, at, SYSTEM)
+            )
             if outcomes[reference] != "skipped":
                 session.flush()
     return outcomes

@@ -12,11 +12,16 @@ from complaints.app import App
 from complaints.clock import at_or_now
 from complaints.mail.sender import HeaderInjection, build_message
 from complaints.models import Complaint, OutboxMessage
-from complaints.services.history import SYSTEM, record
+from complaints.services.history import SYSTEM, record, recorded_time
 
 # Attempts after which the complaint is flagged for a person (the task's own retries first).
 FLAG_AFTER = 3
-CUSTOMER_KINDS = {"acknowledgement", "answer", "survey", "review", "mediator_referral"}
+CUSTOMER_KINDS = {"acknowledgement", "answer", "survey", "review", "mediator_referral", "closure"}
+# Kept means done: a promise to write is kept when the mail server accepts the e-mail.
+KEEPS = {
+    "acknowledgement": Complaint.acknowledgement_sent_at,
+    "answer": Complaint.first_answer_sent_at,
+}
 
 
 @dataclass
@@ -34,29 +39,40 @@ def _backoff(attempts: int) -> timedelta:
 
 
 def _mark_sent(app: App, message: OutboxMessage, at: datetime, *, flagged: bool) -> None:
-    """One transaction per message, so that a crash resends at most the one in flight; kept to
-    three statements (the mark, the chain's last hash, the event), and two more when the
-    complaint was flagged for its e-mails (only a failed e-mail flags it)."""
+    """One transaction per message, so that a crash resends at most the one in flight: the
+    mark, the event (the chain's head read and moved on), the promise kept for an
+    acknowledgement or an answer, and two more when the complaint was flagged for its e-mails
+    (only a failed e-mail flags it). It is dated when the server accepted it."""
     with app.db.transaction() as session:
         attempts = message.attempts + 1
+        accepted = recorded_time(session, at)
+        if message.complaint_id is not None:
+            accepted = record(
+                session,
+                message.complaint_id,
+                at=accepted,
+                actor=SYSTEM,
+                action="email_sent",
+                reason=f"{message.kind} e-mail accepted by the mail server",
+                visible=message.kind in CUSTOMER_KINDS,
+                data={"kind": message.kind, "message_id": message.message_id, "attempts": attempts},
+            )
         session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == message.id)
-            .values(status="sent", sent_at=at, claimed_until=None, attempts=attempts)
+            .values(status="sent", sent_at=accepted, claimed_until=None, attempts=attempts)
             .execution_options(synchronize_session=False)
         )
         if message.complaint_id is None:  # organisation mail (the monthly review): no history
             return
-        record(
-            session,
-            message.complaint_id,
-            at=at,
-            actor=SYSTEM,
-            action="email_sent",
-            reason=f"{message.kind} e-mail sent",
-            visible=message.kind in CUSTOMER_KINDS,
-            data={"kind": message.kind, "message_id": message.message_id, "attempts": attempts},
-        )
+        kept = KEEPS.get(message.kind)
+        if kept is not None:
+            session.execute(
+                update(Complaint)
+                .where(Complaint.id == message.complaint_id, kept.is_(None))
+                .values({kept: accepted})
+                .execution_options(synchronize_session=False)
+            )
         if flagged:
             session.flush()
             if not repository.pending_messages(

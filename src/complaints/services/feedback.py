@@ -15,9 +15,11 @@ from complaints.lifecycle import ANSWERED_STATES, IllegalTransition, Step
 from complaints.mail.compose import to_customer
 from complaints.models import Complaint, Survey
 from complaints.repository import NotFound
+from complaints.services import terms as promises
+from complaints.services.closure import close_and_tell
 from complaints.services.errors import AlreadyAnswered, RuleViolation
-from complaints.services.escalation import refer_to_mediator
-from complaints.services.history import Actor, move, record
+from complaints.services.escalation import DISSATISFIED, refer_to_mediator
+from complaints.services.history import Actor, move, record, settle
 
 CUSTOMER = Actor("customer", "complainant")
 
@@ -35,6 +37,7 @@ def record_feedback(
     at = at_or_now(at)
     with app.db.transaction() as session:
         complaint = repository.get(session=session, reference=reference, lock=True)
+        at = settle(session, complaint, at, actor)
         if complaint.state not in ANSWERED_STATES:
             raise IllegalTransition(
                 f"cannot record feedback on {reference}: it is {complaint.state.value}"
@@ -58,44 +61,39 @@ def _follow(
     session: Session, app: App, complaint: Complaint, *, satisfied: bool, at: datetime, actor: Actor
 ) -> str:
     data = {"satisfied": satisfied}
+    terms = promises.of(session, complaint)
     if satisfied:
-        complaint.closure_reason = "satisfied"
-        move(
+        close_and_tell(
             session,
-            app.conduct,
+            app,
             complaint,
             Step.RECORD_SATISFACTION,
             at=at,
             actor=actor,
+            why="satisfied",
             reason="customer satisfied",
             data=data,
         )
-    elif policy.review_allowed(app.conduct, reviews_done=complaint.reviews_done):
+    elif policy.review_allowed(terms, reviews_done=complaint.reviews_done):
+        due = policy.review_due(terms, at)  # a new promise; the first stays for the register
         complaint.reviews_done += 1
-        complaint.answer_by = policy.review_due(app.conduct, at)
+        complaint.answer_by = due.at
+        complaint.refer_by = policy.referral_due(terms, due.at).at
         complaint.escalation_level = policy.Level.NONE
         complaint.survey_at = complaint.feedback_by = None
         complaint.answered_at = None  # a new answer is owed; the first stays in first_answered_at
         move(
             session,
-            app.conduct,
             complaint,
             Step.REOPEN_FOR_REVIEW,
             at=at,
             actor=actor,
             reason="customer dissatisfied: internal review",
-            data={**data, "review": complaint.reviews_done},
+            data={**data, "review": complaint.reviews_done, "promise": due.rule},
         )
         to_customer(session, app, complaint=complaint, kind="review", at=at)
     else:
-        refer_to_mediator(
-            session,
-            app,
-            complaint,
-            at=at,
-            actor=actor,
-            reason="customer still dissatisfied after the internal review",
-        )
+        refer_to_mediator(session, app, complaint, at=at, actor=actor, why=DISSATISFIED)
     return complaint.state.value
 
 

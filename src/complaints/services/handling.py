@@ -5,23 +5,40 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from complaints import policy, repository
 from complaints.app import App
 from complaints.clock import at_or_now
+from complaints.dates import long_date
 from complaints.lifecycle import State, Step
 from complaints.mail.compose import to_customer
-from complaints.mail.render import long_date
-from complaints.models import Action, ActionKind, Analysis, Decision, Escalation, Response
+from complaints.models import (
+    Action,
+    ActionKind,
+    Analysis,
+    Complaint,
+    Decision,
+    Escalation,
+    Response,
+)
+from complaints.services import terms as promises
+from complaints.services.closure import close_and_tell
 from complaints.services.errors import RuleViolation
-from complaints.services.escalation import refer_to_mediator
-from complaints.services.history import Actor, move, record
+from complaints.services.escalation import DECIDED, refer_to_mediator
+from complaints.services.history import Actor, move, record, recorded_time, settle
+from complaints.services.staff import require_member
 
 
-def _staff(name: str) -> Actor:
-    if not name.strip():
-        raise RuleViolation("say who acts (--by NAME): every step has an owner")
-    return Actor("staff", name.strip())
+def _taking(
+    session: Session, app: App, reference: str, by: str, at: datetime | None
+) -> tuple[Complaint, Actor, datetime]:
+    """The complaint, locked; the known staff member acting; the step's time, checked: never
+    in the future, never before the complaint's last event."""
+    at = at_or_now(at)
+    actor = Actor("staff", require_member(session, by, at=at).name)
+    complaint = repository.get(session=session, reference=reference, lock=True)
+    return complaint, actor, settle(session, complaint, at, actor)
 
 
 def record_analysis(
@@ -36,7 +53,6 @@ def record_analysis(
     at: datetime | None = None,
 ) -> str:
     """Record a person's analysis: root cause, category, founded or not."""
-    at, actor = at_or_now(at), _staff(by)
     if category not in app.conduct.category_keys():
         raise RuleViolation(
             f"unknown category {category!r}; one of: {', '.join(app.conduct.category_keys())}"
@@ -44,11 +60,10 @@ def record_analysis(
     if not root_cause.strip():
         raise RuleViolation("the root cause must not be empty")
     with app.db.transaction() as session:
-        complaint = repository.get(session=session, reference=reference, lock=True)
+        complaint, actor, at = _taking(session, app, reference, by, at)
         severity = severity or complaint.severity
         move(
             session,
-            app.conduct,
             complaint,
             Step.RECORD_ANALYSIS,
             at=at,
@@ -84,16 +99,14 @@ def plan_action(
     at: datetime | None = None,
 ) -> str:
     """Add a curative, corrective or preventive action with its owner and due date."""
-    at, actor = at_or_now(at), _staff(by)
     if not description.strip() or not owner.strip():
         raise RuleViolation("an action needs a description and an owner")
-    if due_on < at.date():
-        raise RuleViolation(f"the due date {due_on.isoformat()} is in the past")
     with app.db.transaction() as session:
-        complaint = repository.get(session=session, reference=reference, lock=True)
+        complaint, actor, at = _taking(session, app, reference, by, at)
+        if due_on < at.date():
+            raise RuleViolation(f"the due date {due_on.isoformat()} is in the past")
         move(
             session,
-            app.conduct,
             complaint,
             Step.PLAN_ACTIONS,
             at=at,
@@ -125,11 +138,10 @@ def respond(
     at: datetime | None = None,
 ) -> str:
     """Send the answer: the decision, the actions, and the right to refer to the mediator."""
-    at, actor = at_or_now(at), _staff(by)
     if not message.strip():
         raise RuleViolation("the answer must not be empty")
     with app.db.transaction() as session:
-        complaint = repository.get(session=session, reference=reference, lock=True)
+        complaint, actor, at = _taking(session, app, reference, by, at)
         actions = list(
             session.scalars(
                 select(Action).where(Action.complaint_id == complaint.id).order_by(Action.id)
@@ -139,20 +151,23 @@ def respond(
             raise RuleViolation(
                 f"{reference} is founded: plan at least one action before answering"
             )
-        on_time = at <= complaint.answer_by
+        # Judged by when it is recorded, not by the time claimed for it.
+        on_time = not policy.passed(complaint.answer_by, recorded_time(session, at))
+        terms = promises.of(session, complaint)
         complaint.answered_at = at
         complaint.first_answered_at = complaint.first_answered_at or at
-        complaint.survey_at = policy.survey_due(app.conduct, at)
+        complaint.survey_at = policy.survey_due(terms, at)
         complaint.feedback_by = None
         move(
             session,
-            app.conduct,
             complaint,
             Step.RESPOND,
             at=at,
             actor=actor,
-            reason=f"answer given ({decision.value}), {'on time' if on_time else 'late'}",
+            reason=f"answer written ({decision.value}), {'before' if on_time else 'after'} the"
+            " promised date; its e-mail queued",
             data={"decision": decision.value, "on_time": on_time},
+            visible=False,  # the customer sees it once the e-mail is accepted
         )
         session.add(
             Response(
@@ -163,7 +178,6 @@ def respond(
                 message=message.strip(),
             )
         )
-        mediator = policy.mediator_for(app.conduct, complaint.product)
         to_customer(
             session,
             app,
@@ -177,11 +191,12 @@ def respond(
                 {
                     "kind": a.kind.value,
                     "description": a.description,
-                    "due_on": long_date(a.due_on, complaint.language),
+                    "due_on": long_date(a.due_on, complaint.language, terms.timezone),
                 }
                 for a in actions
             ],
-            mediator=mediator.model_dump(mode="json"),
+            survey_will_come=complaint.consent_contact,
+            survey_on=long_date(complaint.survey_at, complaint.language, terms.timezone),
         )
         return complaint.state.value
 
@@ -190,14 +205,12 @@ def record_mediation_outcome(
     *, app: App, reference: str, by: str, outcome: str, at: datetime | None = None
 ) -> str:
     """Record what the mediator concluded."""
-    at, actor = at_or_now(at), _staff(by)
     if not outcome.strip():
         raise RuleViolation("the outcome must not be empty")
     with app.db.transaction() as session:
-        complaint = repository.get(session=session, reference=reference, lock=True)
+        complaint, actor, at = _taking(session, app, reference, by, at)
         move(
             session,
-            app.conduct,
             complaint,
             Step.RECORD_MEDIATION_OUTCOME,
             at=at,
@@ -216,12 +229,11 @@ def record_mediation_outcome(
 
 
 def close(*, app: App, reference: str, by: str, reason: str, at: datetime | None = None) -> str:
-    """Close an answered complaint, or one whose mediation has an outcome."""
-    at, actor = at_or_now(at), _staff(by)
+    """Close an answered complaint, or one whose mediation has an outcome; the customer is told."""
     if not reason.strip():
         raise RuleViolation("say why the complaint is closed (--reason)")
     with app.db.transaction() as session:
-        complaint = repository.get(session=session, reference=reference, lock=True)
+        complaint, actor, at = _taking(session, app, reference, by, at)
         if complaint.state == State.WITH_MEDIATOR:
             pending = session.scalars(
                 select(Escalation).where(
@@ -232,31 +244,39 @@ def close(*, app: App, reference: str, by: str, reason: str, at: datetime | None
             ).first()
             if pending is not None:
                 raise RuleViolation(f"{reference} is with the mediator: record the outcome first")
-        complaint.closure_reason = (
-            "mediation" if complaint.state == State.WITH_MEDIATOR else "closed_by_staff"
+        why = "mediation" if complaint.state == State.WITH_MEDIATOR else "closed_by_staff"
+        close_and_tell(
+            session,
+            app,
+            complaint,
+            Step.CLOSE,
+            at=at,
+            actor=actor,
+            why=why,
+            reason=reason.strip(),
+            note=reason.strip(),
         )
-        move(session, app.conduct, complaint, Step.CLOSE, at=at, actor=actor, reason=reason.strip())
         return complaint.state.value
 
 
 def escalate(*, app: App, reference: str, by: str, reason: str, at: datetime | None = None) -> str:
     """A manager refers the complaint to the mediator."""
-    at, actor = at_or_now(at), _staff(by)
     if not reason.strip():
         raise RuleViolation("say why the complaint goes to the mediator (--reason)")
     with app.db.transaction() as session:
-        complaint = repository.get(session=session, reference=reference, lock=True)
-        refer_to_mediator(session, app, complaint, at=at, actor=actor, reason=reason.strip())
+        complaint, actor, at = _taking(session, app, reference, by, at)
+        refer_to_mediator(
+            session, app, complaint, at=at, actor=actor, why=DECIDED, note=reason.strip()
+        )
         return complaint.state.value
 
 
 def assign(*, app: App, reference: str, by: str, assignee: str, at: datetime | None = None) -> str:
     """Give the complaint to a person (a manager's decision)."""
-    at, actor = at_or_now(at), _staff(by)
     if not assignee.strip() or len(assignee) > 120:
         raise RuleViolation("the assignee is a name of at most 120 characters")
     with app.db.transaction() as session:
-        complaint = repository.get(session=session, reference=reference, lock=True)
+        complaint, actor, at = _taking(session, app, reference, by, at)
         if complaint.state == State.CLOSED:
             raise RuleViolation(f"{reference} is closed")
         before, complaint.assignee = complaint.assignee, assignee.strip()

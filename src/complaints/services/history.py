@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
-from complaints import policy, repository
-from complaints.chain import GENESIS, digest, seal
-from complaints.conduct import Conduct
+from complaints import db, policy, repository
+from complaints.chain import GENESIS, digest, head_seal, seal
+from complaints.clock import now
 from complaints.lifecycle import State, Step, next_state
 from complaints.models import Complaint, Event
+from complaints.services.errors import RuleViolation
+
+# How far ahead of this server's clock a time may be (another server's clock, a slow request).
+SKEW = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,40 @@ class Actor:
 
 SYSTEM = Actor("system", "complaints")
 EVENTS = cast(Table, Event.__table__)
+
+
+class BadTime(RuleViolation):
+    """A step dated in the future, or before the complaint's last event."""
+
+
+def check_time(session: Session, at: datetime) -> None:
+    """Refuse a time in the future; on a simulated clock (the demo's) any time goes."""
+    if not db.of(session).is_simulated() and at > now() + SKEW:
+        raise BadTime(f"cannot date a step in the future ({at:%Y-%m-%d %H:%M} UTC)")
+
+
+def recorded_time(session: Session, at: datetime) -> datetime:
+    """When a step dated `at` is recorded: the server's clock, or `at` on a simulated one."""
+    return at if db.of(session).is_simulated() else now()
+
+
+def _bounded(session: Session, at: datetime, last_at: datetime | None, actor: Actor) -> datetime:
+    at = at.astimezone(UTC)
+    check_time(session, at)
+    if last_at is None or at >= last_at:
+        return at
+    if actor.kind == "staff":
+        raise BadTime(
+            f"cannot date this step {at:%Y-%m-%d %H:%M} UTC: the complaint's last event is"
+            f" of {last_at:%Y-%m-%d %H:%M} UTC"
+        )
+    return last_at  # a system step that started before a person's is dated with it
+
+
+def settle(session: Session, complaint: Complaint, at: datetime, actor: Actor) -> datetime:
+    """The time a step by `actor` on `complaint` will bear: `at`, never in the future; a
+    person's never before the complaint's last event, a system step's moved up to it."""
+    return _bounded(session, at, complaint.chain_last_at, actor)
 
 
 def record(
@@ -38,25 +77,25 @@ def record(
     visible: bool = False,
     from_state: State | None = None,
     to_state: State | None = None,
-) -> None:
-    """Append one Event to the complaint's history, sealed to the previous one. A complaint
-    not loaded may be given by its id (the session's pending changes must then be flushed)."""
+) -> datetime:
+    """Append one Event to the complaint's history, sealed to the previous one, beside the time
+    it was recorded. A person's step may not be dated before the last event; a system step that
+    started before it is dated with it. The event's time is returned. A complaint not loaded may
+    be given by its id (the session's pending changes must then be flushed)."""
     if isinstance(complaint, Complaint):
         session.flush()  # the complaint has its id, and its changes precede its event
         complaint_id = complaint.id
     else:
         complaint_id = complaint
-    # One writer per chain: two appends reading the same last hash would fork it.
+    # One writer per chain: two appends reading the same head would fork it.
     repository.lock(session=session, complaint_id=complaint_id)
-    last = session.scalars(
-        select(Event.hash)
-        .where(Event.complaint_id == complaint_id)
-        .order_by(Event.id.desc())
-        .limit(1)
-    ).first()
+    length, last_hash, last_at = repository.chain_head(session=session, complaint_id=complaint_id)
+    at = _bounded(session, at, last_at, actor)
+    database = db.of(session)
     row: dict[str, Any] = {
         "complaint_id": complaint_id,
         "at": at,
+        "recorded_at": recorded_time(session, at),
         "actor_kind": actor.kind,
         "actor": actor.name,
         "action": action,
@@ -65,8 +104,10 @@ def record(
         "reason_digest": digest(reason),
         "data": data or {},
     }
-    prev_hash = last or GENESIS
-    sealed = seal(prev_hash, **{**row, "at": at.isoformat()})
+    if database.seal_key is None:
+        raise RuntimeError("the database was opened without its seal key")
+    prev_hash = last_hash or GENESIS
+    sealed = seal(database.seal_key, prev_hash, SimpleNamespace(**row), row["reason_digest"])
     # A Core insert: events are never updated by the session that adds them, and the ORM's
     # unit of work costs three times as much per event.
     session.execute(
@@ -74,15 +115,24 @@ def record(
             **row, reason=reason, customer_visible=visible, prev_hash=prev_hash, hash=sealed
         )
     )
+    repository.advance_chain(
+        session=session,
+        complaint_id=complaint_id,
+        length=length + 1,
+        last_hash=sealed,
+        last_at=at,
+        head=head_seal(database.seal_key, complaint_id, length + 1, sealed),
+    )
+    return at
 
 
-def refresh_wake(conduct: Conduct, complaint: Complaint) -> None:
+def refresh_wake(complaint: Complaint) -> None:
     """Recompute when the system must next look at the complaint."""
     complaint.wake_at = policy.next_wake(
-        conduct,
         state=complaint.state,
         received_at=complaint.received_at,
         answer_by=complaint.answer_by,
+        refer_by=complaint.refer_by,
         escalation_level=complaint.escalation_level,
         survey_at=complaint.survey_at,
         feedback_by=complaint.feedback_by,
@@ -91,7 +141,6 @@ def refresh_wake(conduct: Conduct, complaint: Complaint) -> None:
 
 def move(
     session: Session,
-    conduct: Conduct,
     complaint: Complaint,
     step: Step,
     *,
@@ -100,14 +149,12 @@ def move(
     reason: str = "",
     data: dict[str, Any] | None = None,
     visible: bool = True,
-) -> None:
-    """Take `step` (or raise IllegalTransition, changing nothing) and record it."""
+) -> datetime:
+    """Take `step` (or raise IllegalTransition, changing nothing) and record it; its time."""
     before = complaint.state
     complaint.state = next_state(before, step, reference=complaint.reference)
-    if complaint.state == State.CLOSED:
-        complaint.closed_at = at
-    refresh_wake(conduct, complaint)
-    record(
+    refresh_wake(complaint)
+    at = record(
         session,
         complaint,
         at=at,
@@ -119,3 +166,6 @@ def move(
         from_state=before,
         to_state=complaint.state,
     )
+    if complaint.state == State.CLOSED:
+        complaint.closed_at = at
+    return at

@@ -1,22 +1,31 @@
-"""Receive a complaint: store it, its first Event and its deadlines, in one transaction."""
+"""Receive a complaint: store it, its first Event and its promises, in one transaction.
+
+The first pass of analysis (category and severity by rule) runs here, before any date is
+told: the date on the confirmation page, in the acknowledgement and in the sweeps is the one
+date, computed once under the code of conduct in force on the day of receipt."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
-from complaints import policy, repository
+from complaints import policy, repository, triage
 from complaints.app import App
-from complaints.clock import at_or_now
+from complaints.clock import at_or_now, now
+from complaints.dates import local_day, zone
 from complaints.intake import Intake
 from complaints.lifecycle import State
-from complaints.models import Complainant, Complaint, IdempotencyKey
+from complaints.models import Channel, Complainant, Complaint, IdempotencyKey
+from complaints.services import terms as promises
 from complaints.services.errors import RuleViolation
-from complaints.services.history import Actor, record, refresh_wake
+from complaints.services.history import SKEW, Actor, record, refresh_wake
+
+# Channels whose date of receipt may come before the day the complaint is recorded.
+DATED_CHANNELS = (Channel.LETTER, Channel.EMAIL)
 
 
 @dataclass(frozen=True)
@@ -37,17 +46,45 @@ def _request_hash(intake: Intake) -> str:
 
 
 def receive(
-    *, app: App, intake: Intake, at: datetime | None = None, idempotency_key: str | None = None
+    *,
+    app: App,
+    intake: Intake,
+    at: datetime | None = None,
+    received_on: date | None = None,
+    idempotency_key: str | None = None,
 ) -> Receipt:
-    """Record a new complaint (once per idempotency key); the lifecycle flow acknowledges it."""
+    """Record a new complaint (once per idempotency key); the lifecycle flow acknowledges it.
+
+    `at` is now, except on a simulated clock; `received_on` is a letter's or an e-mail's date
+    of receipt when it is recorded later (bounded), from which the answer's days are counted."""
     at = at_or_now(at)
+    if not app.db.is_simulated() and abs(at - now()) > SKEW:
+        raise RuleViolation("a complaint is recorded now; give a letter's date with received_on")
+    received_at = _received_at(app, intake, at, received_on)
     if idempotency_key is not None:
         try:
-            return _receive(app=app, intake=intake, at=at, idempotency_key=idempotency_key)
+            return _receive(app, intake, at, received_at, idempotency_key)
         except IntegrityError:  # the same key arrived twice at once: the other one won
             pass
-        return _receive(app=app, intake=intake, at=at, idempotency_key=idempotency_key)
-    return _receive(app=app, intake=intake, at=at, idempotency_key=None)
+    return _receive(app, intake, at, received_at, idempotency_key)
+
+
+def _received_at(app: App, intake: Intake, at: datetime, received_on: date | None) -> datetime:
+    """When the complaint was received: now, or the start of a past day of receipt."""
+    timezone = app.conduct.organisation.timezone
+    today = local_day(at, timezone)
+    if received_on is None or received_on == today:
+        return at
+    if intake.channel not in DATED_CHANNELS:
+        raise RuleViolation(f"a {intake.channel.value} complaint is received when it is recorded")
+    if received_on > today:
+        raise RuleViolation(f"the date of receipt {received_on.isoformat()} is in the future")
+    limit = app.conduct.intake.received_on_max_days
+    if received_on < today - timedelta(days=limit):
+        raise RuleViolation(
+            f"the date of receipt {received_on.isoformat()} is more than {limit} days ago"
+        )
+    return datetime.combine(received_on, time(), tzinfo=zone(timezone)).astimezone(at.tzinfo)
 
 
 def _receipt(complaint: Complaint) -> Receipt:
@@ -60,10 +97,16 @@ def _receipt(complaint: Complaint) -> Receipt:
     )
 
 
-def _receive(*, app: App, intake: Intake, at: datetime, idempotency_key: str | None) -> Receipt:
-    deadlines = policy.intake_deadlines(
-        app.conduct, channel=intake.channel.value, severity="normal", received_at=at
+def _receive(
+    app: App, intake: Intake, at: datetime, received_at: datetime, idempotency_key: str | None
+) -> Receipt:
+    terms_id, terms = promises.current(app)
+    found = triage.classify(app.conduct, subject=intake.subject, description=intake.description)
+    acknowledge = policy.acknowledge_due(terms, at)
+    answer = policy.answer_due(
+        terms, channel=intake.channel.value, severity=found.severity, received_at=received_at
     )
+    referral = policy.referral_due(terms, answer.at)
     with app.db.transaction() as session:
         if idempotency_key is not None:
             seen = session.get(IdempotencyKey, idempotency_key)
@@ -77,7 +120,7 @@ def _receive(*, app: App, intake: Intake, at: datetime, idempotency_key: str | N
             name=intake.name, email=str(intake.email), phone=intake.phone, language=intake.language
         )
         complaint = Complaint(
-            reference=repository.allocate_reference(session=session, year=at.year),
+            reference=repository.allocate_reference(session=session, year=received_at.year),
             tracking_token=secrets.token_urlsafe(24),
             complainant=person,
             state=State.RECEIVED,
@@ -91,29 +134,44 @@ def _receive(*, app: App, intake: Intake, at: datetime, idempotency_key: str | N
             customer_type=intake.customer_type,
             consent_contact=intake.consent_contact,
             consent_share=intake.consent_share,
-            received_at=at,
-            acknowledge_by=deadlines.acknowledge_by,
-            answer_by=deadlines.answer_by,
-            promised_answer_by=deadlines.answer_by,
+            received_at=received_at,
+            terms_id=terms_id,
+            acknowledge_by=acknowledge.at,
+            answer_by=answer.at,
+            promised_answer_by=answer.at,
+            refer_by=referral.at,
             escalation_level=0,
             reviews_done=0,
-            severity="normal",
-            priority=3,
+            category=found.category,
+            severity=found.severity,
+            priority=found.priority,
             needs_attention=False,
         )
-        refresh_wake(app.conduct, complaint)
+        refresh_wake(complaint)
         session.add(complaint)
         session.flush()
         record(
             session,
             complaint,
-            at=at,
+            at=received_at,
             actor=Actor("customer", "complainant"),
             action="received",
             reason=f"complaint received by {intake.channel.value}",
             data={
                 "channel": intake.channel.value,
-                "answer_by": deadlines.answer_by.isoformat(),
+                "received_on": received_at.isoformat() if received_at != at else None,
+                "triage": {
+                    "category": found.category,
+                    "severity": found.severity,
+                    "priority": found.priority,
+                    "keywords": list(found.matched),
+                },
+                "promises": {
+                    "acknowledge": acknowledge.rule,
+                    "answer": answer.rule,
+                    "referral": referral.rule,
+                },
+                "terms": terms_id,
                 "consent": {"contact": intake.consent_contact, "share": intake.consent_share},
             },
             visible=True,

@@ -29,6 +29,7 @@ from complaints.repository import NotFound
 from complaints.services.errors import RuleViolation
 from complaints.services.history import Actor, record
 from complaints.services.privacy import anonymise
+from complaints.services.staff import require_member
 
 
 def _complaints(session: Session, email: str, *, lock: bool = False) -> list[Complaint]:
@@ -101,6 +102,7 @@ def export(*, app: App, email: str, actor: str, at: datetime | None = None) -> d
     """Everything held about the person with this e-mail address, as plain JSON-ready data."""
     at = at_or_now(at)
     with app.db.transaction() as session:
+        staff = Actor("staff", require_member(session, actor, at=at).name)
         complaints = _complaints(session, email)
         people = {c.complainant.id: c.complainant for c in complaints}
         data = {
@@ -117,7 +119,7 @@ def export(*, app: App, email: str, actor: str, at: datetime | None = None) -> d
                 session,
                 c,
                 at=at,
-                actor=Actor("staff", actor),
+                actor=staff,
                 action="personal_data_exported",
                 reason="access request of the data subject (GDPR art. 15)",
             )
@@ -134,6 +136,7 @@ def rectify(
     if not clean:
         raise RuleViolation("nothing to rectify: give a name, an e-mail address or a phone number")
     with app.db.transaction() as session:
+        staff = Actor("staff", require_member(session, actor, at=at).name)
         complaints = _complaints(session, email, lock=True)
         for c in complaints:
             for field, value in clean.items():
@@ -152,7 +155,7 @@ def rectify(
                 session,
                 c,
                 at=at,
-                actor=Actor("staff", actor),
+                actor=staff,
                 action="personal_data_rectified",
                 reason="rectification requested by the data subject (GDPR art. 16)",
                 data={"fields": sorted(clean)},
@@ -167,6 +170,7 @@ def erase(
     while one is still being handled. The references anonymised."""
     at = at_or_now(at)
     with app.db.transaction() as session:
+        staff = Actor("staff", require_member(session, actor, at=at).name)
         complaints = _complaints(session, email, lock=True)
         open_ = [c.reference for c in complaints if c.state != State.CLOSED]
         if open_:
@@ -180,7 +184,7 @@ def erase(
                 session,
                 c,
                 at=at,
-                actor=Actor("staff", actor),
+                actor=staff,
                 reason=f"{why}: {reason.strip()}" if reason.strip() else why,
             )
         return [c.reference for c in complaints]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from complaints.app import App
 from complaints.clock import at_or_now
@@ -27,6 +28,26 @@ class Staff:
     def may(self, role: str) -> bool:
         """Whether this member has at least `role` (admin ⊃ manager ⊃ agent)."""
         return RANK[self.role] >= RANK[role]
+
+
+class UnknownStaff(RuleViolation):
+    """Every step names who took it: an active member of the staff."""
+
+
+def require_member(session: Session, name: str, *, at: datetime) -> Staff:
+    """The active staff member called `name`, or UnknownStaff: accountability rests on a
+    known person, never on a free string."""
+    name = name.strip()
+    member = session.scalars(select(StaffMember).where(StaffMember.name == name)).one_or_none()
+    if member is None or member.revoked_at is not None or member.expires_at <= at:
+        known = "" if member is None else " (revoked or expired)"
+        raise UnknownStaff(
+            f"{name!r} is not an active staff member{known}: give --by a name from"
+            " `complaints staff list`, or add it with `complaints staff add`"
+            if name
+            else "say who acts (--by NAME or COMPLAINTS_STAFF_NAME): every step has an owner"
+        )
+    return Staff(name=member.name, role=member.role)
 
 
 def _digest(token: str) -> str:

@@ -9,19 +9,22 @@ from sqlalchemy import select
 
 from complaints import policy, repository
 from complaints.app import App
+from complaints.dates import long_date
 from complaints.lifecycle import LABELS, State
-from complaints.mail.render import long_date
-from complaints.models import Event, Response
+from complaints.models import Event, OutboxMessage, Response
 from complaints.repository import NotFound
+from complaints.services import terms as promises
 
-# What each customer-visible step means to the customer.
+# What each customer-visible step means to the customer. What was sent is told once the mail
+# server accepted it ("email_sent:<kind>"), never when it was only queued.
 STEPS = {
     "fr": {
         "received": "Réclamation reçue",
-        "acknowledge": "Accusé de réception envoyé",
+        "email_sent:acknowledgement": "Accusé de réception envoyé",
         "start_analysis": "Analyse commencée",
-        "respond": "Réponse envoyée",
-        "send_survey": "Enquête de satisfaction envoyée",
+        "email_sent:answer": "Réponse envoyée",
+        "email_sent:survey": "Enquête de satisfaction envoyée",
+        "email_sent:closure": "Avis de clôture envoyé",
         "record_satisfaction": "Vous êtes satisfait(e)",
         "reopen_for_review": "Réexamen à votre demande",
         "refer_to_mediator": "Transmise au médiateur",
@@ -31,10 +34,11 @@ STEPS = {
     },
     "en": {
         "received": "Complaint received",
-        "acknowledge": "Acknowledgement sent",
+        "email_sent:acknowledgement": "Acknowledgement sent",
         "start_analysis": "Analysis started",
-        "respond": "Answer sent",
-        "send_survey": "Satisfaction survey sent",
+        "email_sent:answer": "Answer sent",
+        "email_sent:survey": "Satisfaction survey sent",
+        "email_sent:closure": "Closure notice sent",
         "record_satisfaction": "You are satisfied",
         "reopen_for_review": "Reviewed at your request",
         "refer_to_mediator": "Referred to the mediator",
@@ -51,16 +55,13 @@ def tracking(*, app: App, token: str) -> dict[str, Any]:
         complaint = repository.find_by_tracking_token(session=session, token=token)
         if complaint is None:
             raise NotFound("no such complaint")
-        lang = complaint.language
+        lang, zone = complaint.language, promises.of(session, complaint).timezone
         events = session.scalars(
             select(Event)
-            .where(
-                Event.complaint_id == complaint.id,
-                Event.customer_visible.is_(True),
-                Event.action.in_(list(STEPS[lang])),
-            )
+            .where(Event.complaint_id == complaint.id, Event.customer_visible.is_(True))
             .order_by(Event.id)
         )
+        steps = [(e.at, _step(e)) for e in events]
         answer = session.scalars(
             select(Response)
             .where(Response.complaint_id == complaint.id)
@@ -76,8 +77,20 @@ def tracking(*, app: App, token: str) -> dict[str, Any]:
             policy.mediator_for(app.conduct, complaint.product) if complaint.mediator_key else None
         )
 
+        answer_sent = session.scalar(
+            select(OutboxMessage.sent_at)
+            .where(
+                OutboxMessage.complaint_id == complaint.id,
+                OutboxMessage.kind == "answer",
+                OutboxMessage.sent_at.is_not(None),
+            )
+            .order_by(OutboxMessage.id.desc())
+            .limit(1)
+        )
+        answered = answer_sent if complaint.answered_at is not None else None
+
         def day(value: datetime | None) -> str | None:
-            return long_date(value, lang) if value else None
+            return long_date(value, lang, zone) if value else None
 
         return {
             "reference": complaint.reference,
@@ -87,19 +100,28 @@ def tracking(*, app: App, token: str) -> dict[str, Any]:
             "closed": complaint.state == State.CLOSED,
             "subject": complaint.subject,
             "received_on": day(complaint.received_at),
-            "acknowledged_on": day(complaint.acknowledged_at),
+            "acknowledged_on": day(complaint.acknowledgement_sent_at),
             "answer_by": day(complaint.answer_by),
-            "answered_on": day(complaint.answered_at),
-            "answered_on_time": complaint.answered_at is not None
-            and complaint.answered_at <= complaint.answer_by,
-            "history": [{"on": day(e.at), "what": STEPS[lang][e.action]} for e in events],
+            "answered_on": day(answered),
+            "answered_on_time": answered is not None
+            and not policy.passed(complaint.answer_by, answered),
+            "history": [
+                {"on": day(at), "what": STEPS[lang][step]} for at, step in steps if step in STEPS[lang]
+            ],
             "answer": {
                 "on": day(answer.at),
                 "decision": answer.decision.value,
                 "message": answer.message,
             }
-            if answer and complaint.answered_at
+            if answer and answered
             else None,
             "mediator": mediator.model_dump(mode="json") if mediator else None,
             "survey_path": survey_path,
         }
+
+
+def _step(event: Event) -> str:
+    """The key of a customer-visible event in STEPS."""
+    if event.action == "email_sent":
+        return f"email_sent:{(event.data or {}).get('kind')}"
+    return event.action

@@ -7,12 +7,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from complaints import repository
+from complaints import policy, repository
 from complaints.app import App
 from complaints.clock import at_or_now
 from complaints.lifecycle import State
-from complaints.models import Action, Complaint, Event, OutboxMessage
+from complaints.models import Action, Complaint, Event, OutboxMessage, Survey
 from complaints.services.history import Actor, record
+from complaints.services.staff import require_member
+from complaints.words import explain
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -23,7 +25,7 @@ def summary(complaint: Complaint, as_of: datetime) -> dict[str, Any]:
     overdue = (
         complaint.answered_at is None
         and complaint.state != State.CLOSED
-        and complaint.answer_by < as_of
+        and policy.passed(complaint.answer_by, as_of)
     )
     return {
         "reference": complaint.reference,
@@ -38,8 +40,12 @@ def summary(complaint: Complaint, as_of: datetime) -> dict[str, Any]:
         "received_at": _iso(complaint.received_at),
         "acknowledge_by": _iso(complaint.acknowledge_by),
         "acknowledged_at": _iso(complaint.acknowledged_at),
+        "acknowledgement_sent_at": _iso(complaint.acknowledgement_sent_at),
         "answer_by": _iso(complaint.answer_by),
+        "promised_answer_by": _iso(complaint.promised_answer_by),
+        "refer_by": _iso(complaint.refer_by),
         "answered_at": _iso(complaint.answered_at),
+        "first_answer_sent_at": _iso(complaint.first_answer_sent_at),
         "survey_at": _iso(complaint.survey_at),
         "feedback_by": _iso(complaint.feedback_by),
         "closed_at": _iso(complaint.closed_at),
@@ -53,27 +59,62 @@ def summary(complaint: Complaint, as_of: datetime) -> dict[str, Any]:
     }
 
 
-def show(
-    *, app: App, reference: str, as_of: datetime | None = None, viewer: str | None = None
-) -> dict[str, Any]:
-    """One complaint: its facts, deadlines, actions, e-mails and whole history.
+def _deadlines(app: App, events: list[Event], lang: str) -> list[dict[str, Any]]:
+    """Each promise made to the complaint, with how its date was computed (from the rule
+    sealed in the event that made it)."""
+    templates = app.settings.home / "templates"
+    rules: list[dict[str, Any]] = []
+    for event in events:
+        data = event.data or {}
+        rules += list((data.get("promises") or {}).values())
+        if isinstance(data.get("promise"), dict):
+            rules.append(data["promise"])
+    return [
+        {
+            "promise": rule["promise"],
+            "due": rule["due"],
+            "explained": explain(templates, lang, rule, datetime.fromisoformat(rule["due"])),
+        }
+        for rule in rules
+    ]
 
-    A `viewer` (a staff member through the API) leaves an Event: access to personal data is logged."""
+
+def show(
+    *,
+    app: App,
+    reference: str,
+    as_of: datetime | None = None,
+    viewer: str | None = None,
+    lang: str | None = None,
+    channel: str = "the staff API",
+) -> dict[str, Any]:
+    """One complaint: its facts, promises (explained), actions, e-mails, the customer's
+    opinions and whole history, in `lang` (by default the organisation's).
+
+    A `viewer` (a known staff member) leaves an Event: access to personal data is logged."""
+    lang = lang or app.conduct.organisation.language
     if viewer is not None:
         with app.db.transaction() as session:
+            now = at_or_now(None)
+            member = require_member(session, viewer, at=now)
             complaint = repository.get(session=session, reference=reference)
             record(
                 session,
                 complaint,
-                at=at_or_now(None),
-                actor=Actor("staff", viewer),
+                at=now,
+                actor=Actor("staff", member.name),
                 action="personal_data_viewed",
-                reason="complaint read through the staff API",
+                reason=f"complaint read through {channel}",
             )
     with app.db.reader() as session:
         complaint = repository.get(session=session, reference=reference)
-        events = session.scalars(
-            select(Event).where(Event.complaint_id == complaint.id).order_by(Event.id)
+        events = list(
+            session.scalars(
+                select(Event).where(Event.complaint_id == complaint.id).order_by(Event.id)
+            )
+        )
+        surveys = session.scalars(
+            select(Survey).where(Survey.complaint_id == complaint.id).order_by(Survey.round)
         )
         actions = session.scalars(
             select(Action).where(Action.complaint_id == complaint.id).order_by(Action.id)
@@ -96,6 +137,18 @@ def show(
             },
             "consent": {"contact": complaint.consent_contact, "share": complaint.consent_share},
             "anonymised_at": _iso(complaint.anonymised_at),
+            "simulated_clock": app.db.is_simulated(),
+            "deadlines": _deadlines(app, events, lang),
+            "feedback": [
+                {
+                    "round": s.round,
+                    "sent_at": _iso(s.sent_at),
+                    "answered_at": _iso(s.answered_at),
+                    "satisfied": s.satisfied,
+                    "comment": s.comment,
+                }
+                for s in surveys
+            ],
             "related": repository.related(session=session, complaint_id=complaint.id),
             "actions": [
                 {
@@ -121,6 +174,7 @@ def show(
             "history": [
                 {
                     "at": e.at.isoformat(),
+                    "recorded_at": _iso(e.recorded_at),
                     "actor": f"{e.actor_kind}:{e.actor}",
                     "action": e.action,
                     "from": e.from_state,

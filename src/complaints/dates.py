@@ -1,0 +1,35 @@
+"""Dates as people read them: in the organisation's time zone, in the reader's language (Babel)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time
+
+LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+
+
+@lru_cache(maxsize=8)
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local_day(value: datetime, timezone: str) -> date:
+    """The calendar day `value` falls on in `timezone`."""
+    return value.astimezone(zone(timezone)).date()
+
+
+def long_date(value: date | datetime, lang: str, timezone: str) -> str:
+    """A date as people write it: 7 décembre 2026 / 7 December 2026 (a moment: its local day)."""
+    if isinstance(value, datetime):
+        value = local_day(value, timezone)
+    return format_date(value, format="long", locale=LOCALES[lang])
+
+
+def long_moment(value: datetime, lang: str, timezone: str) -> str:
+    """A moment with its local time: 7 décembre 2026, 14:05."""
+    moment = value.astimezone(zone(timezone))
+    time = format_time(moment, format="short", locale=LOCALES[lang])
+    return f"{long_date(moment.date(), lang, timezone)}, {time}"

@@ -1,0 +1,57 @@
+"""What the product says outside its templates, in French and English (templates/words.toml):
+the words of codes, and how a promised date was computed, from the rule kept with it."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from complaints.dates import long_date, long_moment
+
+
+@lru_cache(maxsize=4)
+def catalog(templates: Path) -> dict[str, dict[str, dict[str, str]]]:
+    data: dict[str, dict[str, dict[str, str]]] = tomllib.loads(
+        (templates / "words.toml").read_text("utf-8")
+    )
+    return data
+
+
+def label(templates: Path, lang: str, group: str, code: str) -> str:
+    """The word for `code` of `group` (a channel, a severity…), the code itself if unknown."""
+    return catalog(templates)[lang][group].get(code, code)
+
+
+def explain(templates: Path, lang: str, rule: dict[str, Any], due: datetime) -> str:
+    """How the promise due at `due` was computed, in words (from the rule stored with it)."""
+    words = catalog(templates)[lang]
+    zone = str(rule.get("timezone", "UTC"))
+    promise = str(rule["promise"])
+    if promise == "acknowledge":
+        start = long_moment(datetime.fromisoformat(rule["from"]), lang, zone)
+        return words["explain"]["acknowledge"].format(
+            minutes=rule["minutes"], start=start, due=long_moment(due, lang, zone)
+        )
+
+    def day(value: str) -> str:
+        return long_date(date.fromisoformat(value), lang, zone)
+
+    why = words["why"].get(str(rule.get("basis", "default")), "").format(
+        channel=words["channel"].get(str(rule.get("channel")), str(rule.get("channel"))),
+        severity=words["severity"].get(str(rule.get("severity")), str(rule.get("severity"))),
+    )
+    text = words["explain"][promise].format(
+        days=rule["days"],
+        counting=words["counting"][str(rule["counting"])],
+        start=day(rule["from"]),
+        due=day(rule["until"]),
+        on=day(rule["on"]) if "on" in rule else "",
+        why=why,
+    )
+    holidays = rule.get("holidays_skipped") or []
+    if holidays:
+        text += words["explain"]["holidays"].format(days=", ".join(day(d) for d in holidays))
+    return text + words["explain"]["timezone"].format(zone=zone)
