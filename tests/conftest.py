@@ -86,7 +86,15 @@ def env(database_url: str, smtp: MailSink, monkeypatch: pytest.MonkeyPatch) -> I
 
 
 # The staff the tests act as: every step names a known, active member.
-STAFF = {"Camille": "agent", "Alice": "agent", "Bob": "agent", "A": "agent", "Luc": "manager", "Lea": "manager"}
+STAFF = {
+    "Camille": "agent",
+    "Alice": "agent",
+    "Bob": "agent",
+    "A": "agent",
+    "Luc": "manager",
+    "Lea": "manager",
+    "Dana": "manager",
+}
 
 
 def simulated(app: App) -> App:

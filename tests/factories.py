@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 from email.message import EmailMessage
 
 from sqlalchemy import func, select
@@ -12,6 +13,13 @@ from complaints.app import App
 from complaints.mail.sink import MailSink
 from complaints.models import ActionKind, Complaint, Decision, Event, OutboxMessage
 from complaints.services import handling
+
+
+def end_of(day: date) -> datetime:
+    """The last moment of `day` in Paris, the organisation's time zone: a promise for a day is
+    kept until then."""
+    next_midnight = datetime.combine(day + timedelta(days=1), time(), ZoneInfo("Europe/Paris"))
+    return next_midnight.astimezone(UTC) - timedelta(microseconds=1)
 
 
 def answer(

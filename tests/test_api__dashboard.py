@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -10,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from complaints.api.web import create_web_app
 from complaints.app import App
-from complaints.services import automation, intake, staff
+from complaints.services import automation, delivery, intake, staff
 from tests.conftest import intake as sample
 
 
@@ -25,6 +26,7 @@ def reference(fake_app: App) -> str:
     at = datetime.now(UTC) - timedelta(days=3)
     ref = intake.receive(app=fake_app, intake=sample(), at=at).reference
     automation.run_step(fake_app, automation.acknowledge, [ref], at)
+    asyncio.run(delivery.deliver(app=fake_app, references=[ref], at=at))  # kept: accepted
     return ref
 
 
@@ -45,5 +47,7 @@ def test_dashboard_is_for_staff_only(client: TestClient, fake_app: App, referenc
 def test_public_promise_register_shows_aggregates_only(client: TestClient, reference: str) -> None:
     page = client.get("/engagements")
     assert page.status_code == 200
-    assert "Accuser réception immédiatement" in page.text and "100.0 %" in page.text
+    assert "Accuser réception immédiatement" in page.text and "100,0\u202f%" in page.text
+    english = client.get("/engagements?lang=en").text
+    assert "Acknowledge at once" in english and "100.0\u202f%" in english
     assert reference not in page.text and "marie" not in page.text.lower()

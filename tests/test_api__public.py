@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -10,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from complaints.api.web import create_web_app
 from complaints.app import App
-from complaints.services import automation, intake
+from complaints.services import automation, delivery, intake
 from tests.conftest import intake as sample
 from tests.factories import answer
 from tests.web import FORM, complaints_stored, csrf, submit_form, survey_token
@@ -93,7 +95,14 @@ def test_tracking_shows_the_answer_but_never_staff_notes(client: TestClient, fak
         automation.run_step(fake_app, step, [receipt.reference], t0)
     answer(fake_app, receipt.reference, t0 + timedelta(days=1))
     page = client.get(f"/suivi/{receipt.tracking_token}").text
+    assert "Voici notre réponse." not in page  # written, not yet accepted by the mail server
+    assert "Réponse envoyée" not in page and "Accusé de réception envoyé" not in page
+    asyncio.run(
+        delivery.deliver(app=fake_app, references=[receipt.reference], at=t0 + timedelta(days=1))
+    )
+    page = client.get(f"/suivi/{receipt.tracking_token}").text
     assert "Voici notre réponse." in page and "Réponse envoyée" in page
+    assert "Accusé de réception envoyé" in page
     assert "Erreur de tri" not in page  # the root cause is a staff note
 
 

@@ -36,7 +36,9 @@ def in_analysis(app: App, **changes: str) -> str:
 def test_tokens_are_stored_hashed_and_expire_and_revoke(fake_app: App, client: TestClient) -> None:
     token = staff.add(app=fake_app, name="Camille", role="agent")
     with fake_app.db.reader() as session:
-        stored = session.scalars(select(StaffMember.token_hash)).one()
+        stored = session.scalars(
+            select(StaffMember.token_hash).where(StaffMember.name == "Camille")
+        ).one()
     assert token not in stored and len(stored) == 64
     assert client.get("/api/staff/complaints", headers=bearer(token)).status_code == 200
     assert client.get("/api/staff/complaints").status_code == 401

@@ -134,7 +134,9 @@ def test_a_chain_recomputed_without_the_key_is_found(app: App) -> None:
 def test_a_last_event_removed_with_its_head_moved_back_is_found(app: App) -> None:
     history(app)
     with app.db.transaction() as session:
-        last, before = session.execute(select(Event.id, Event.hash).order_by(Event.id.desc()).limit(2)).all()
+        last, before = session.execute(
+            select(Event.id, Event.hash).order_by(Event.id.desc()).limit(2)
+        ).all()
         session.execute(text("DELETE FROM events WHERE id = :id"), {"id": last.id})
         session.execute(
             update(Complaint).values(

@@ -37,11 +37,11 @@ def test_upgrade_seals_the_histories_already_recorded(database_url: str) -> None
     from sqlalchemy import text
 
     from complaints.app import App
-    from complaints.chain import verify
     from complaints.migrate import upgrade
+    from complaints.services.integrity import verify
     from complaints.settings import Settings
 
-    database = Database(database_url)
+    database = Database(database_url, seal_key=b"k" * 32)
     upgrade(database, "0003")
     with database.engine.begin() as connection:
         connection.execute(
@@ -66,8 +66,11 @@ def test_upgrade_seals_the_histories_already_recorded(database_url: str) -> None
                 )
             )
     database.ensure_schema()
-    checked, breaks = verify(
-        app=App(settings=Settings(database_url=database_url), db=database), reference=None
-    )
-    assert (checked, breaks) == (2, [])
+    verdict = verify(app=App(settings=Settings(database_url=database_url), db=database))
+    assert (verdict.events, verdict.breaks) == (2, [])
+    with database.engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT terms_id, refer_by, chain_length FROM complaints")
+        ).one()
+    assert row.terms_id is not None and row.refer_by is not None and row.chain_length == 2
     database.dispose()

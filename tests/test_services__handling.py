@@ -1,6 +1,6 @@
 """Staff steps and the customer's feedback, against SQLite; refusals change nothing."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -12,7 +12,7 @@ from complaints.services import intake as intake_service
 from complaints.services.errors import AlreadyAnswered, RuleViolation
 from complaints.services.views import show
 from tests.conftest import intake
-from tests.factories import answer
+from tests.factories import answer, end_of
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -49,7 +49,7 @@ def test_critical_complaint_gets_a_shorter_promise(fake_app: App) -> None:
     reference = in_analysis(fake_app, description="Le radiateur a pris feu, brûlure à la main.")
     data = show(app=fake_app, reference=reference)
     assert data["severity"] == "critical"
-    assert data["answer_by"] == day(5).isoformat()
+    assert data["answer_by"] == end_of(date(2026, 3, 7)).isoformat()
 
 
 def test_founded_complaint_needs_an_action_before_the_answer(fake_app: App) -> None:
@@ -114,7 +114,7 @@ def test_dissatisfied_twice_goes_to_the_mediator(fake_app: App) -> None:
     feedback.record_feedback(app=fake_app, reference=reference, satisfied=False, at=day(3))
     data = show(app=fake_app, reference=reference)
     assert (data["state"], data["reviews_done"]) == ("in_analysis", 1)
-    assert data["answer_by"] == day(18).isoformat()
+    assert data["answer_by"] == end_of(date(2026, 3, 20)).isoformat()
     answer(fake_app, reference, day(5), founded=False, by="Bob")
     feedback.record_feedback(app=fake_app, reference=reference, satisfied=False, at=day(6))
     data = show(app=fake_app, reference=reference)

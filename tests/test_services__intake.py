@@ -1,6 +1,6 @@
 """Receiving a complaint: reference, deadlines, history; bad input writes nothing."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 from pydantic import ValidationError
@@ -11,6 +11,7 @@ from complaints.models import Complaint, Event
 from complaints.services import intake as service
 from complaints.services.views import show
 from tests.conftest import intake
+from tests.factories import end_of
 
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -24,8 +25,8 @@ def test_receive_numbers_per_year_and_sets_the_promise(fake_app: App) -> None:
     first = service.receive(app=fake_app, intake=intake(), at=AT)
     second = service.receive(app=fake_app, intake=intake(channel="phone"), at=AT)
     assert (first.reference, second.reference) == ("REC-2026-000001", "REC-2026-000002")
-    assert first.answer_by == AT + timedelta(days=15)
-    assert second.answer_by == AT + timedelta(days=10)
+    assert first.answer_by == end_of(date(2026, 3, 17))  # the whole of the day told
+    assert second.answer_by == end_of(date(2026, 3, 12))
     assert len(first.tracking_token) >= 32  # 192 bits, URL-safe
 
 

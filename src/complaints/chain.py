@@ -19,7 +19,9 @@ GENESIS = "0" * 64
 
 
 def _canonical(values: list[Any]) -> str:
-    return json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return json.dumps(
+        values, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+    )
 
 
 def _mac(key: bytes, text: str) -> str:

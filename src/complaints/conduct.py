@@ -80,6 +80,7 @@ class Audit(_Data):
     """The thresholds at which the ISO 10002 audit calls a principle evidenced by the data."""
 
     acknowledge_on_time: float = Field(0.95, ge=0, le=1)
+    informed: float = Field(0.98, ge=0, le=1)  # acknowledgements delivered at all
     answer_on_time: float = Field(0.90, ge=0, le=1)
     follow_up_sent: float = Field(0.90, ge=0, le=1)
     mediator_told: float = Field(1.0, ge=0, le=1)

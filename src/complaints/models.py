@@ -59,7 +59,10 @@ class Complaint(Base):
         Index("ix_complaints_wake_at", "wake_at"),
         # Acknowledgements not yet accepted by the mail server, by promised time (the alert).
         Index(
-            "ix_complaints_ack_pending", "acknowledgement_sent_at", "ack_alerted_at", "acknowledge_by"
+            "ix_complaints_ack_pending",
+            "acknowledgement_sent_at",
+            "ack_alerted_at",
+            "acknowledge_by",
         ),
         # The retention sweep: closed long ago and not yet anonymised.
         Index("ix_complaints_retention", "anonymised_at", "closed_at"),

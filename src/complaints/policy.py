@@ -85,7 +85,9 @@ def answer_rule(terms: Terms, *, channel: str, severity: str) -> tuple[int, str]
     return days, basis
 
 
-def _in_days(terms: Terms, promise: str, start: datetime, days: int, counting: str, **why: Any) -> Due:
+def _in_days(
+    terms: Terms, promise: str, start: datetime, days: int, counting: str, **why: Any
+) -> Due:
     first = local_day(start, terms.timezone)
     last, skipped = count_days(terms, first, days, counting)
     due = end_of_day(terms, last)

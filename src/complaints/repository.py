@@ -59,7 +59,9 @@ def lock(*, session: Session, complaint_id: int) -> None:
     _locked(session).add(complaint_id)
 
 
-def chain_head(*, session: Session, complaint_id: int) -> Row[tuple[int, str | None, datetime | None]]:
+def chain_head(
+    *, session: Session, complaint_id: int
+) -> Row[tuple[int, str | None, datetime | None]]:
     """(length, last hash, last event's time) of the complaint's history."""
     return session.execute(
         select(Complaint.chain_length, Complaint.chain_last_hash, Complaint.chain_last_at).where(
@@ -69,13 +71,21 @@ def chain_head(*, session: Session, complaint_id: int) -> Row[tuple[int, str | N
 
 
 def advance_chain(
-    *, session: Session, complaint_id: int, length: int, last_hash: str, last_at: datetime, head: str
+    *,
+    session: Session,
+    complaint_id: int,
+    length: int,
+    last_hash: str,
+    last_at: datetime,
+    head: str,
 ) -> None:
     """The complaint's history has a new last event (the complaint in the session too)."""
     session.execute(
         update(Complaint)
         .where(Complaint.id == complaint_id)
-        .values(chain_length=length, chain_last_hash=last_hash, chain_last_at=last_at, chain_head=head)
+        .values(
+            chain_length=length, chain_last_hash=last_hash, chain_last_at=last_at, chain_head=head
+        )
         .execution_options(synchronize_session="evaluate")
     )
 

@@ -39,9 +39,13 @@ def explain(templates: Path, lang: str, rule: dict[str, Any], due: datetime) -> 
     def day(value: str) -> str:
         return long_date(date.fromisoformat(value), lang, zone)
 
-    why = words["why"].get(str(rule.get("basis", "default")), "").format(
-        channel=words["channel"].get(str(rule.get("channel")), str(rule.get("channel"))),
-        severity=words["severity"].get(str(rule.get("severity")), str(rule.get("severity"))),
+    why = (
+        words["why"]
+        .get(str(rule.get("basis", "default")), "")
+        .format(
+            channel=words["channel"].get(str(rule.get("channel")), str(rule.get("channel"))),
+            severity=words["severity"].get(str(rule.get("severity")), str(rule.get("severity"))),
+        )
     )
     text = words["explain"][promise].format(
         days=rule["days"],

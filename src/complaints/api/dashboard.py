@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from complaints.api.deps import AppDep, StaffDep, current_staff
+from complaints.api.deps import AppDep, Lang, StaffDep, current_staff
 from complaints.reporting.report import build, to_html
 from complaints.reporting.sql import Scope
 
@@ -51,17 +51,18 @@ def report_json(app: AppDep, member: StaffDep, scope: ScopeDep) -> dict[str, Any
 
 
 @router.get("/staff/tableau", response_class=HTMLResponse, include_in_schema=False)
-def dashboard(app: AppDep, request: Request, scope: ScopeDep) -> Response:
+def dashboard(app: AppDep, request: Request, scope: ScopeDep, lang: Lang) -> Response:
     """The dashboard page: the HTML report over the last `days`, with filters in the query."""
     try:
         current_staff(request, app)
     except HTTPException:
         return RedirectResponse("/staff", status_code=303)
-    return HTMLResponse(to_html(app, build(app=app, scope=scope, now=scope.until)))
+    return HTMLResponse(to_html(app, build(app=app, scope=scope, now=scope.until), lang=lang))
 
 
 @router.get("/engagements", response_class=HTMLResponse, include_in_schema=False)
-def promises(app: AppDep) -> HTMLResponse:
+def promises(app: AppDep, lang: Lang) -> HTMLResponse:
     """Our promises and how often we kept them over the last 12 months: aggregates only."""
     scope = report_scope(days=365)
-    return HTMLResponse(to_html(app, build(app=app, scope=scope, now=scope.until), public=True))
+    report = build(app=app, scope=scope, now=scope.until)
+    return HTMLResponse(to_html(app, report, public=True, lang=lang))

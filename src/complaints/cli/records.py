@@ -83,9 +83,7 @@ def submit(
             "consent_share": consent_share,
         }
     )
-    receipt = receive(
-        app=the_app(), intake=intake, at=parse_time(as_of), received_on=received
-    )
+    receipt = receive(app=the_app(), intake=intake, at=parse_time(as_of), received_on=received)
     if json:
         emit_json(
             {
@@ -112,7 +110,9 @@ def submit(
 def show(
     reference: str,
     by: By = None,
-    lang: Annotated[str | None, typer.Option(help="fr or en (default: the organisation's).")] = None,
+    lang: Annotated[
+        str | None, typer.Option(help="fr or en (default: the organisation's).")
+    ] = None,
     as_of: AsOf = None,
     json: Json = False,
 ) -> None:
@@ -168,7 +168,9 @@ def print_complaint(data: dict[str, Any]) -> None:
         promises.add_row(item["promise"], item["due"][:16], item["explained"])
     console.print(promises)
     if data["feedback"]:
-        opinions = Table("round", "answered (UTC)", "satisfied", "comment", title="Customer's opinions")
+        opinions = Table(
+            "round", "answered (UTC)", "satisfied", "comment", title="Customer's opinions"
+        )
         for item in data["feedback"]:
             satisfied = {True: "yes", False: "no", None: "—"}[item["satisfied"]]
             opinions.add_row(

@@ -41,6 +41,9 @@ def report(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file.")
     ] = None,
+    lang: Annotated[
+        str | None, typer.Option(help="fr or en, for the HTML (default: the organisation's).")
+    ] = None,
 ) -> None:
     """The review report: figures and trends, promise register, recurring causes, actions, ISO 10002 audit."""
     from complaints.reporting.report import build, to_csv, to_html, to_json
@@ -48,6 +51,8 @@ def report(
 
     if format not in ("html", "csv", "json"):
         raise CliError(f"--format must be html, csv or json, not {format!r}")
+    if lang not in (None, "fr", "en"):
+        raise CliError(f"--lang must be fr or en, not {lang!r}")
     now = datetime.now(UTC)
     end = parse_time(until) or now
     start = parse_time(since) or end - timedelta(days=30)
@@ -66,7 +71,7 @@ def report(
     }
     data = build(app=the_app(), scope=Scope(since=start, until=end, filters=filters), now=now)
     text = {
-        "html": lambda: to_html(the_app(), data),
+        "html": lambda: to_html(the_app(), data, lang=lang),
         "csv": lambda: to_csv(data),
         "json": lambda: to_json(data),
     }[format]()

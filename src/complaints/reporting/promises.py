@@ -1,5 +1,10 @@
 """The promise register (ISO 10001): each promise of the code of conduct, how often it was kept,
-per channel, product and region, and every breach with its cause."""
+per channel, product and region, and every breach with its cause.
+
+The one definition of "on time", which the key figures, the audit and the dashboard use too:
+a promise to write is kept when the mail server accepted the e-mail by the promised moment
+(the time the system recorded it, never the time a person claimed for the step). It falls due
+once that e-mail is accepted, or once the promised moment has passed without it."""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from complaints.app import App
-from complaints.models import Complaint, OutboxMessage, Survey
+from complaints.models import Complaint, OutboxMessage
 from complaints.reporting.sql import Scope, share
 
 BY = ("channel", "product", "region")
@@ -21,82 +26,77 @@ BY = ("channel", "product", "region")
 @dataclass(frozen=True)
 class Promise:
     key: str
-    fr: str
-    en: str
     due: ColumnElement[bool]  # the promise has fallen due
     kept: ColumnElement[bool]  # ... and was kept
 
 
 def promises(now: datetime) -> list[Promise]:
     c = Complaint
-    survey_sent = exists().where(Survey.complaint_id == c.id, Survey.sent_at.is_not(None))
-    answer_mail = exists().where(
+    survey_mail = exists().where(
         OutboxMessage.complaint_id == c.id,
-        OutboxMessage.kind == "answer",
+        OutboxMessage.kind == "survey",
         OutboxMessage.status == "sent",
     )
     return [
         Promise(
             "acknowledge",
-            "Accuser réception immédiatement",
-            "Acknowledge at once",
-            or_(c.acknowledged_at.is_not(None), c.acknowledge_by < now),
-            c.acknowledged_at <= c.acknowledge_by,
+            or_(c.acknowledgement_sent_at.is_not(None), c.acknowledge_by < now),
+            c.acknowledgement_sent_at <= c.acknowledge_by,
         ),
         Promise(
             "answer",
-            "Répondre dans le délai promis (15 jours pour l'écrit)",
-            "Answer within the promised time",
-            or_(c.first_answered_at.is_not(None), c.promised_answer_by < now),
-            c.first_answered_at <= c.promised_answer_by,
+            or_(c.first_answer_sent_at.is_not(None), c.promised_answer_by < now),
+            c.first_answer_sent_at <= c.promised_answer_by,
         ),
         Promise(
-            "follow_up",
-            "Mesurer la satisfaction après la réponse",
-            "Follow up satisfaction after the answer",
+            "follow_up",  # owed only to those who agreed to be contacted
             and_(c.survey_at < now - timedelta(days=1), c.consent_contact.is_(True)),
-            survey_sent,  # owed only to those who agreed to be contacted
+            survey_mail,
         ),
         Promise(
-            "mediation",
-            "Informer du recours au médiateur",
-            "Tell of the right to the mediator",
+            "mediation",  # the answer states the right to the mediator: kept once delivered
             c.first_answered_at.is_not(None),
-            answer_mail,
+            c.first_answer_sent_at.is_not(None),
         ),
     ]
 
 
+def counts(now: datetime) -> list[Any]:
+    """(due, kept) sums of every promise, as SQL: for a SELECT over complaints."""
+    sums: list[Any] = []
+    for p in promises(now):
+        sums += [
+            func.coalesce(func.sum(case((p.due, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((and_(p.due, p.kept), 1), else_=0)), 0),
+        ]
+    return sums
+
+
 def _rates(
-    session: Session, scope: Scope, all_promises: list[Promise]
+    session: Session, scope: Scope, now: datetime
 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """Due and kept counts of every promise, overall and per value of each of BY, from one
     pass over the period grouped by all of BY at once (a few hundred groups), summed here."""
-    sums = []
-    for p in all_promises:
-        sums += [
-            func.sum(case((p.due, 1), else_=0)),
-            func.sum(case((and_(p.due, p.kept), 1), else_=0)),
-        ]
+    all_promises = promises(now)
     columns = [getattr(Complaint, name) for name in BY]
-    rows = session.execute(select(*columns, *sums).where(*scope.where()).group_by(*columns)).all()
+    rows = session.execute(
+        select(*columns, *counts(now)).where(*scope.where()).group_by(*columns)
+    ).all()
     width = len(BY)
     overall: dict[str, Counter[str]] = {p.key: Counter() for p in all_promises}
     per: dict[str, dict[str, dict[str, Counter[str]]]] = {name: {} for name in BY}
     for row in rows:
         for i, p in enumerate(all_promises):
-            counts = Counter(
-                due=int(row[width + 2 * i] or 0), kept=int(row[width + 2 * i + 1] or 0)
-            )
-            overall[p.key].update(counts)
+            tally = Counter(due=int(row[width + 2 * i]), kept=int(row[width + 2 * i + 1]))
+            overall[p.key].update(tally)
             for d, name in enumerate(BY):
-                per[name].setdefault(p.key, {}).setdefault(str(row[d]), Counter()).update(counts)
+                per[name].setdefault(p.key, {}).setdefault(str(row[d]), Counter()).update(tally)
 
-    def rate(counts: Counter[str]) -> dict[str, Any]:
+    def rate(tally: Counter[str]) -> dict[str, Any]:
         return {
-            "due": counts["due"],
-            "kept": counts["kept"],
-            "rate": share(counts["kept"], counts["due"]),
+            "due": tally["due"],
+            "kept": tally["kept"],
+            "rate": share(tally["kept"], tally["due"]),
         }
 
     by = {
@@ -111,22 +111,28 @@ def _rates(
     }
 
 
-def _cause(key: str, row: Any, now: datetime) -> str:
-    def late(done: datetime | None, due: datetime) -> str:
-        if done is None:
-            return f"not done, overdue by {(now - due).days} day(s)"
-        hours = (done - due).total_seconds() / 3600
-        return f"{hours:.1f} h late" if hours < 48 else f"{hours / 24:.0f} days late"
+def _late(done: datetime | None, due: datetime, now: datetime) -> dict[str, Any]:
+    if done is None:
+        return {"kind": "not_done", "days": (now - due).days}
+    return {"kind": "late", "hours": round((done - due).total_seconds() / 3600, 1)}
 
+
+def _cause(key: str, row: Any, now: datetime) -> dict[str, Any]:
+    """Why a promise was broken, as data (the report words it in its language). Where the time
+    a person claimed for the step differs from when it was recorded, both are given."""
     if key == "acknowledge":
-        return late(row.acknowledged_at, row.acknowledge_by)
+        return _late(row.acknowledgement_sent_at, row.acknowledge_by, now)
     if key == "answer":
-        return late(row.first_answered_at, row.promised_answer_by) + (
-            ", escalated" if row.escalation_level else ""
-        )
+        cause = _late(row.first_answer_sent_at, row.promised_answer_by, now)
+        cause["escalated"] = bool(row.escalation_level)
+        if row.first_answered_at is not None and cause["kind"] == "not_done":
+            cause["kind"] = "written_not_delivered"
+        if row.first_answered_at is not None and row.first_answered_at <= row.promised_answer_by:
+            cause["claimed"] = row.first_answered_at.isoformat()  # dated in time, recorded late
+        return cause
     if key == "follow_up":
-        return "survey not sent"
-    return "answer e-mail not delivered"
+        return {"kind": "survey_not_sent"}
+    return {"kind": "answer_not_delivered"}
 
 
 def register(
@@ -134,17 +140,16 @@ def register(
 ) -> list[dict[str, Any]]:
     """Each promise: overall rate, per channel/product/region, and its breaches (most recent first)."""
     out = []
-    all_promises = promises(now)
     with app.db.reader() as session:
-        overall, by = _rates(session, scope, all_promises)
-        for promise in all_promises:
+        overall, by = _rates(session, scope, now)
+        for promise in promises(now):
             broken = session.execute(
                 select(
                     Complaint.reference,
-                    Complaint.received_at,
-                    Complaint.acknowledged_at,
+                    Complaint.acknowledgement_sent_at,
                     Complaint.acknowledge_by,
                     Complaint.first_answered_at,
+                    Complaint.first_answer_sent_at,
                     Complaint.promised_answer_by,
                     Complaint.escalation_level,
                 )
@@ -155,8 +160,6 @@ def register(
             out.append(
                 {
                     "key": promise.key,
-                    "fr": promise.fr,
-                    "en": promise.en,
                     **overall[promise.key],
                     "by": {name: by[name][promise.key] for name in BY},
                     "breaches": [

@@ -8,15 +8,18 @@ import json
 from datetime import datetime
 from typing import Any
 
+from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from complaints.app import App
+from complaints.dates import LOCALES, long_date, long_moment
 from complaints.reporting import charts
 from complaints.reporting.audit import audit
 from complaints.reporting.figures import overview
 from complaints.reporting.improvement import actions, recurring
 from complaints.reporting.promises import register
 from complaints.reporting.sql import Scope
+from complaints.words import catalog
 
 
 def build(*, app: App, scope: Scope, now: datetime) -> dict[str, Any]:
@@ -27,11 +30,14 @@ def build(*, app: App, scope: Scope, now: datetime) -> dict[str, Any]:
     return {
         "organisation": app.conduct.organisation.name,
         "generated_at": now.isoformat(),
+        "simulated_clock": app.db.is_simulated(),
         "figures": figures,
         "promises": promises,
         "recurring": causes,
         "actions": actions(app=app, today=now.date()),
-        "audit": audit(app=app, scope=scope, overview=figures, register=promises, recurring=causes),
+        "audit": audit(
+            app=app, scope=scope, now=now, overview=figures, register=promises, recurring=causes
+        ),
     }
 
 
@@ -67,14 +73,71 @@ def to_csv(report: dict[str, Any]) -> str:
     return out.getvalue()
 
 
-def to_html(app: App, report: dict[str, Any], public: bool = False) -> str:
-    """A standalone page: inline styles and SVG, no external resource. `public`: aggregates only."""
+def to_html(app: App, report: dict[str, Any], public: bool = False, lang: str | None = None) -> str:
+    """A standalone page in `lang` (default: the organisation's): inline styles and SVG, no
+    external resource. `public`: aggregates only."""
+    lang = lang or app.conduct.organisation.language
+    templates = app.settings.home / "templates"
     environment = Environment(
-        loader=FileSystemLoader(app.settings.home / "templates"),
+        loader=FileSystemLoader(templates),
         autoescape=select_autoescape(enabled_extensions=("html.j2",)),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
     page = environment.get_template("report/report.html.j2")
-    return page.render(r=report, charts=charts, public=public)
+    words = catalog(templates)[lang]
+    zone = app.conduct.organisation.timezone
+
+    def day(value: str | None) -> str:
+        if not value:
+            return ""
+        moment = datetime.fromisoformat(value)
+        return long_date(moment if "T" in value else moment.date(), lang, zone)
+
+    def pct(value: float | None) -> str:
+        if value is None:
+            return "—"
+        return format_decimal(100 * value, format="0.0", locale=LOCALES[lang]) + "\u202f%"
+
+    def num(value: float | None, unit: str) -> str:
+        if value is None:
+            return "—"
+        return f"{format_decimal(value, format='0.##', locale=LOCALES[lang])}\u202f{unit}"
+
+    def category(key: str) -> str:
+        found = [c for c in app.conduct.categories if c.key == key]
+        return str(getattr(found[0], lang)) if found else key
+
+    def cause(data: dict[str, Any]) -> str:
+        said = words["cause"]
+        if data["kind"] == "late":
+            hours = float(data["hours"])
+            text = (
+                said["late_hours"].format(
+                    hours=format_decimal(hours, format="0.0", locale=LOCALES[lang])
+                )
+                if hours < 48
+                else said["late_days"].format(days=round(hours / 24))
+            )
+        else:
+            text = said[data["kind"]].format(days=data.get("days", ""))
+        if data.get("escalated"):
+            text += said["escalated"]
+        if data.get("claimed"):
+            text += said["claimed"].format(claimed=day(data["claimed"]))
+        return text
+
+    return page.render(
+        r=report,
+        w=words,
+        lang=lang,
+        charts=charts,
+        public=public,
+        day=day,
+        moment=lambda value: long_moment(datetime.fromisoformat(value), lang, zone),
+        pct=pct,
+        num=num,
+        cause=cause,
+        category=category,
+    )

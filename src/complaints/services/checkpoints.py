@@ -98,7 +98,9 @@ def verify_checkpoints(*, app: App, kept: list[dict[str, Any]] | None = None) ->
     assert key is not None
     breaks: list[Break] = []
     with app.db.reader() as session:
-        marks = {c.id: Mark.of(c) for c in session.scalars(select(Checkpoint).order_by(Checkpoint.id))}
+        marks = {
+            c.id: Mark.of(c) for c in session.scalars(select(Checkpoint).order_by(Checkpoint.id))
+        }
         previous, after, total = START, 0, 0
         for mark in marks.values():
             digest, count = _fold(previous, _hashes(session, after, mark.last_event_id))

@@ -27,13 +27,19 @@ WITHHELD = [
     "comments",
 ]
 # The promises the manager is alerted about, each once; the answer's two escalate further.
-ACK_LATE, ANSWER_OVERDUE, REVIEW_OVERDUE = "acknowledgement_late", "answer_overdue", "review_overdue"
+ACK_LATE, ANSWER_OVERDUE, REVIEW_OVERDUE = (
+    "acknowledgement_late",
+    "answer_overdue",
+    "review_overdue",
+)
 # Why a case goes to the mediator.
 NO_ANSWER, DISSATISFIED, DECIDED = "no_answer", "dissatisfied", "decided"
 SWEEP = Actor("system", "deadline sweep")
 
 
-def alert_manager(session: Session, app: App, complaint: Complaint, *, at: datetime, kind: str) -> bool:
+def alert_manager(
+    session: Session, app: App, complaint: Complaint, *, at: datetime, kind: str
+) -> bool:
     """Alert the quality manager about one promise missed, once per promise; whether it did."""
     if kind == ACK_LATE:
         if complaint.ack_alerted_at is not None:

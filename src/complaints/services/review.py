@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from email.utils import parseaddr
+from typing import Any
 
 from sqlalchemy import select
 
@@ -13,6 +14,7 @@ from complaints.clock import at_or_now
 from complaints.models import OutboxMessage
 from complaints.reporting.report import build, to_html
 from complaints.reporting.sql import Scope
+from complaints.words import catalog
 
 
 def previous_month(at: datetime) -> Scope:
@@ -22,29 +24,41 @@ def previous_month(at: datetime) -> Scope:
     return Scope(since=start, until=first)
 
 
-def _summary(report: dict[str, object], month: str) -> str:
+def _summary(app: App, report: dict[str, Any], month: str) -> tuple[str, str]:
+    """(subject, text) of the review e-mail, in the organisation's language."""
+    lang = app.conduct.organisation.language
+    said = catalog(app.settings.home / "templates")[lang]["review"]
     f = report["figures"]
-    assert isinstance(f, dict)
+    register = {p["key"]: p["rate"] for p in report["promises"]}
+
+    def pct(value: float | None) -> str:
+        return (
+            "—"
+            if value is None
+            else f"{100 * value:.1f} %".replace(".", "," if lang == "fr" else ".")
+        )
+
     lines = [
-        f"Revue des réclamations — {month}",
+        said["title"].format(month=month),
         "",
-        f"Reçues : {f['total']} · ouvertes : {f['open_now']} · en retard : {f['overdue_now']}",
-        f"Réponse dans le délai : {f['answer_days']['on_time_share']} · satisfaction : {f['satisfaction']['rate']}",
+        said["counts"].format(total=f["total"], open=f["open_now"], overdue=f["overdue_now"]),
+        said["rates"].format(
+            ack=pct(register["acknowledge"]),
+            answer=pct(register["answer"]),
+            satisfaction=pct(f["satisfaction"]["rate"]),
+        ),
     ]
-    actions = report["actions"]
-    assert isinstance(actions, list)
-    late = [a for a in actions if a["overdue"]]
+    late = [a for a in report["actions"] if a["overdue"]]
     if late:
-        lines += ["", "Actions en retard :"] + [
+        lines += ["", said["late_actions"]] + [
             f"- {a['reference']} {a['owner']} ({a['due_on']}) : {a['description']}" for a in late
         ]
-    causes = report["recurring"]
-    assert isinstance(causes, list)
-    if causes:
-        lines += ["", "Causes récurrentes :"] + [
-            f"- {c['product']} / {c['category']} : {c['count']}" for c in causes
+    if report["recurring"]:
+        lines += ["", said["recurring"]] + [
+            f"- {c['product']} / {c['category']} : {c['count']}" for c in report["recurring"]
         ]
-    return "\n".join([*lines, "", "Le rapport complet est la version HTML de ce message."]) + "\n"
+    text = "\n".join([*lines, "", said["full"], ""])
+    return said["subject"].format(month=month), text
 
 
 def queue_monthly_review(*, app: App, at: datetime | None = None) -> int:
@@ -53,7 +67,8 @@ def queue_monthly_review(*, app: App, at: datetime | None = None) -> int:
     scope = previous_month(at)
     month = scope.since.strftime("%Y-%m")
     report = build(app=app, scope=scope, now=at)
-    html, text = to_html(app, report), _summary(report, month)
+    html = to_html(app, report)
+    subject, text = _summary(app, report, month)
     domain = parseaddr(app.settings.mail_from)[1].rpartition("@")[2] or "complaints.local"
     written = 0
     with app.db.transaction() as session:
@@ -69,7 +84,7 @@ def queue_monthly_review(*, app: App, at: datetime | None = None) -> int:
                     kind="monthly_review",
                     recipient=str(recipient),
                     recipient_name="",
-                    subject=f"Revue mensuelle des réclamations — {month}",
+                    subject=subject,
                     text_body=text,
                     html_body=html,
                     message_id=message_id,

@@ -48,7 +48,9 @@ def of(session: Session, complaint: Complaint) -> Terms:
     key = ("terms", complaint.terms_id)
     terms = cache.get(key)
     if not isinstance(terms, Terms):
-        data = session.scalar(select(PromiseTerms.data).where(PromiseTerms.id == complaint.terms_id))
+        data = session.scalar(
+            select(PromiseTerms.data).where(PromiseTerms.id == complaint.terms_id)
+        )
         terms = Terms.model_validate(data)
         cache[key] = terms
     return terms

@@ -106,7 +106,9 @@ def tracking(*, app: App, token: str) -> dict[str, Any]:
             "answered_on_time": answered is not None
             and not policy.passed(complaint.answer_by, answered),
             "history": [
-                {"on": day(at), "what": STEPS[lang][step]} for at, step in steps if step in STEPS[lang]
+                {"on": day(at), "what": STEPS[lang][step]}
+                for at, step in steps
+                if step in STEPS[lang]
             ],
             "answer": {
                 "on": day(answer.at),
