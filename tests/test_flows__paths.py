@@ -93,8 +93,9 @@ def test_survey_unanswered_closes_as_no_feedback(app: App, smtp: MailSink) -> No
     run_due(0)
     answer(app, reference, day(1), founded=False)
     run_due(8)
-    assert run_due(21)["closed"] == 0  # survey of day 8: 14 days end on day 22
-    assert run_due(22.5)["closed"] == 1
+    assert run_due(21)["closed"] == 0  # survey of 10 March: open to the end of 24 March
+    assert run_due(22.5)["closed"] == 0  # 24 March, 22:00 in Paris: still the day told
+    assert run_due(23)["closed"] == 1
     assert show(app=app, reference=reference)["closure_reason"] == "no_feedback"
 
 
@@ -103,11 +104,15 @@ def test_overdue_alerts_the_manager_once_then_the_mediator(app: App, smtp: MailS
         app=app, intake=intake(product="Électricité"), at=T0
     ).reference
     run_due(0)
-    assert run_due(15.5)["alerted"] == 1
-    assert run_due(16)["alerted"] == 0  # once
+    assert run_due(15.5)["alerted"] == 0  # 17 March, 22:00 in Paris: the day promised is not over
+    assert run_due(16)["alerted"] == 1
+    assert run_due(16.5)["alerted"] == 0  # once
     [alert] = mails_to(smtp, "qualite@exemple-services.fr")
-    assert reference in alert["Subject"] and "answer overdue" in text(alert)
-    assert run_due(20.6)["referred"] == 1
+    assert reference in alert["Subject"]
+    assert "la réponse promise au client n'a pas été envoyée dans le délai" in text(alert)
+    assert "transmise au médiateur le 23 mars 2026" in text(alert)
+    assert run_due(20.5)["referred"] == 0  # 22 March, 22:00 in Paris: the grace is not over
+    assert run_due(20.6)["referred"] == 1  # 23 March, 00:24 in Paris
     [case] = mails_to(smtp, "saisine@mediateur-energie.example.org")
     assert "Le transporteur dit que le colis est livré" in text(case)
     assert "06 12 34 56 78" not in text(case)  # only what the case needs

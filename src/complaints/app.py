@@ -49,6 +49,7 @@ def build_app(settings: Settings, sender: EmailSender | None = None) -> App:
     db = Database(settings.database, seal_key(settings))
     db.ensure_schema()
     db.claim_key()
+    db.is_simulated()  # read once, before any transaction of this process
     return App(settings=settings, db=db, _sender=sender)
 
 

@@ -105,8 +105,9 @@ class Database:
             yield session
 
     def fact(self, key: str) -> str | None:
-        """A fact about this installation (table `installation`), or None."""
-        with self.engine.connect() as connection:
+        """A fact about this installation (table `installation`), or None. Read on a reading
+        connection: a writer's BEGIN IMMEDIATE would wait for this process's own transaction."""
+        with self.engine.execution_options(readonly=True).connect() as connection:
             return connection.execute(
                 text("SELECT value FROM installation WHERE key = :key"), {"key": key}
             ).scalar()

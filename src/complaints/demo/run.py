@@ -10,20 +10,42 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import func, select
 
 from complaints import app as wiring
 from complaints import orchestration, prefect_env
 from complaints.clock import now
+from complaints.dates import zone
 from complaints.demo.scenarios import EXPECTED, SAMPLES
 from complaints.mail.sink import MailSink
-from complaints.models import ActionKind, Decision
+from complaints.models import ActionKind, Complaint, Decision
 from complaints.prefect_server import PrefectServer, drain_client
 from complaints.reporting.report import build, to_html
 from complaints.reporting.sql import Scope
 from complaints.services import feedback, handling, intake, views
 
 console = Console(width=None if Console().is_terminal else 150)
-STAFF, MANAGER = "Camille Roux (service clients)", "Luc Moreau (responsable qualité)"
+STAFF, MANAGER = "Camille Roux", "Luc Moreau"  # an agent of customer service, the quality manager
+
+
+def prepare() -> None:
+    """The demo's database runs on a simulated clock, marked so for good (reports and `verify`
+    say so); its staff are members. A database with complaints on the real clock is refused."""
+    from complaints.services import staff
+
+    app = wiring.get_app()
+    if not app.db.is_simulated():
+        with app.db.reader() as session:
+            real = session.scalar(select(func.count()).select_from(Complaint))
+        if real:
+            raise SystemExit(
+                f"demo: {app.settings.database} holds {real} complaint(s) on the real clock;"
+                " the demo's simulated clock would mix with them: set COMPLAINTS_DATABASE_URL"
+                " to another database"
+            )
+        app.db.simulate_clock()
+    staff.add(app=app, name=STAFF, role="agent")
+    staff.add(app=app, name=MANAGER, role="manager")
 
 
 class Script:
@@ -179,12 +201,12 @@ async def play(script: Script) -> None:
             if key == "review"
             else "Remboursement d'un mois sur trois.",
         )
-    await s.sweep(16)  # "overdue" passed its 15-day promise: the manager is alerted
+    await s.sweep(16)  # "overdue" passed its 15-day promise (end of day 15): the manager is alerted
     await s.sweep(21)  # surveys of the reviewed answers; "overdue" past the grace: the mediator
     s.feedback("review", 21, True)
     s.feedback("mediation", 21, False, "Toujours pas remboursé des trois mois.")
     await s.sweep(22)  # deliver the mediator e-mails
-    await s.sweep(25)  # "no_feedback": survey unanswered for 14 days, closed
+    await s.sweep(26)  # "no_feedback": survey of day 11 unanswered to the end of day 25, closed
     s.mediation_closed(
         "mediation", 30, "Remboursement intégral des trois mois accepté par l'assureur."
     )
@@ -228,13 +250,15 @@ def report(script: Script, mail_folder: Path) -> bool:
     console.print(
         f"\n{len(files)} e-mails received by the local SMTP server, stored in {mail_folder}/"
     )
-    console.print("History of one complaint:  complaints show " + script.refs["mediation"])
-    review = mail_folder.parent.parent / "demo-report.html"
-    scope = Scope(since=script.start - timedelta(days=1), until=now() + timedelta(seconds=1))
-    review.write_text(
-        to_html(wiring.get_app(), build(app=wiring.get_app(), scope=scope, now=now())), "utf-8"
+    console.print(
+        f'History of one complaint:  complaints show {script.refs["mediation"]} --by "{MANAGER}"'
     )
-    console.print(f"Review report (figures, promise register, ISO 10002 audit): {review}")
+    scope = Scope(since=script.start - timedelta(days=1), until=now() + timedelta(seconds=1))
+    built = build(app=wiring.get_app(), scope=scope, now=now())
+    for lang in ("fr", "en"):
+        review = mail_folder.parent.parent / f"demo-report.{lang}.html"
+        review.write_text(to_html(wiring.get_app(), built, lang=lang), "utf-8")
+        console.print(f"Review report (figures, promise register, ISO 10002 audit): {review}")
     console.print(
         "Flow runs in the Prefect UI:  make ui  then open http://127.0.0.1:4200/runs"
         " (runs are named by reference: search one)"
@@ -257,7 +281,12 @@ def run_demo() -> None:
     server = PrefectServer(settings.var, port=settings.prefect_port).start()
     console.print(f"[dim]Prefect server ready in {time.monotonic() - started:.1f} s[/]")
     try:
-        script = Script(start=now() - timedelta(days=32))
+        prepare()
+        # 09:00 in the organisation's time zone, 32 days ago: each "day n" falls on the n-th
+        # local day after it, whatever the hour in UTC or a change of summer time between.
+        local = zone(settings.conduct.organisation.timezone)
+        first = (now() - timedelta(days=32)).astimezone(local).replace(hour=9, minute=0, second=0, microsecond=0)
+        script = Script(start=first)
         asyncio.run(play(script))
         drain_client()
         ok = report(script, folder)
