@@ -25,7 +25,9 @@ def long_date(value: date | datetime, lang: str, timezone: str) -> str:
     """A date as people write it: 7 décembre 2026 / 7 December 2026 (a moment: its local day)."""
     if isinstance(value, datetime):
         value = local_day(value, timezone)
-    return format_date(value, format="long", locale=LOCALES[lang])
+    text = format_date(value, format="long", locale=LOCALES[lang])
+    # French writes the first day of a month as an ordinal: 1er novembre (CLDR does not).
+    return f"1er{text[1:]}" if lang == "fr" and value.day == 1 else text
 
 
 def long_moment(value: datetime, lang: str, timezone: str) -> str:

@@ -5,27 +5,24 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, select
 
 from complaints import app as wiring
-from complaints import orchestration, prefect_env
+from complaints import prefect_env
 from complaints.clock import now
-from complaints.dates import zone
+from complaints.dates import long_date, zone
 from complaints.demo.scenarios import EXPECTED, SAMPLES
+from complaints.demo.script import MANAGER, STAFF, Script, console
 from complaints.mail.sink import MailSink
 from complaints.models import ActionKind, Complaint, Decision
 from complaints.prefect_server import PrefectServer, drain_client
 from complaints.reporting.report import build, to_html
 from complaints.reporting.sql import Scope
-from complaints.services import feedback, handling, intake, views
-
-console = Console(width=None if Console().is_terminal else 150)
-STAFF, MANAGER = "Camille Roux", "Luc Moreau"  # an agent of customer service, the quality manager
+from complaints.services import intake, views
 
 
 def prepare() -> None:
@@ -48,85 +45,12 @@ def prepare() -> None:
     staff.add(app=app, name=MANAGER, role="manager")
 
 
-class Script:
-    """The staff and customers of the demo, acting on day N after the first complaint."""
-
-    def __init__(self, start: datetime) -> None:
-        self.start = start
-        self.refs: dict[str, str] = {}
-
-    def day(self, n: float) -> datetime:
-        return self.start + timedelta(days=n)
-
-    def due(self, n: float) -> date:
-        return (self.start + timedelta(days=n)).date()
-
-    async def sweep(self, n: float) -> None:
-        result = await orchestration.run_due(self.day(n))
-        console.print(f"[dim]day {n:>4}: run-due → {result}[/]")
-
-    def analyse(self, key: str, n: float, cause: str, category: str, founded: bool = True) -> None:
-        handling.record_analysis(
-            app=wiring.get_app(),
-            reference=self.refs[key],
-            by=STAFF,
-            root_cause=cause,
-            category=category,
-            founded=founded,
-            at=self.day(n),
-        )
-
-    def act(self, key: str, n: float, kind: ActionKind, what: str, owner: str, within: int) -> None:
-        handling.plan_action(
-            app=wiring.get_app(),
-            reference=self.refs[key],
-            by=STAFF,
-            kind=kind,
-            description=what,
-            owner=owner,
-            due_on=self.due(n + within),
-            at=self.day(n),
-        )
-
-    def answer(self, key: str, n: float, decision: Decision, message: str) -> None:
-        handling.respond(
-            app=wiring.get_app(),
-            reference=self.refs[key],
-            by=STAFF,
-            decision=decision,
-            message=message,
-            at=self.day(n),
-        )
-
-    def feedback(self, key: str, n: float, satisfied: bool, comment: str = "") -> None:
-        feedback.record_feedback(
-            app=wiring.get_app(),
-            reference=self.refs[key],
-            satisfied=satisfied,
-            comment=comment,
-            at=self.day(n),
-        )
-
-    def mediation_closed(self, key: str, n: float, outcome: str) -> None:
-        reference = self.refs[key]
-        handling.record_mediation_outcome(
-            app=wiring.get_app(), reference=reference, by=MANAGER, outcome=outcome, at=self.day(n)
-        )
-        handling.close(
-            app=wiring.get_app(),
-            reference=reference,
-            by=MANAGER,
-            reason="mediation concluded",
-            at=self.day(n),
-        )
-
-
 async def play(script: Script) -> None:
     """The story: every path of the lifecycle over 32 days."""
-    s, A = script, ActionKind
+    s, A, D = script, ActionKind, Decision
     for key, sample in SAMPLES.items():
         s.refs[key] = intake.receive(app=wiring.get_app(), intake=sample, at=s.day(0)).reference
-    await s.sweep(0.01)  # acknowledged at once, first analysis
+    await s.sweep(0.01)  # acknowledged at once, first analysis (critical: a 5-day promise)
     s.analyse("satisfied", 1, "Colis égaré par le transporteur (erreur de tri).", "delivery")
     s.act(
         "satisfied",
@@ -137,12 +61,13 @@ async def play(script: Script) -> None:
         2,
     )
     s.act("satisfied", 1, A.CORRECTIVE, "Signalement du dépôt de tri au transporteur", "Achats", 14)
-    s.answer(
+    await s.answer(
         "satisfied",
         2,
-        Decision.ACCEPTED,
+        D.ACCEPTED,
         "Une nouvelle box vous est envoyée en express ; le mois de décembre vous est offert.",
     )
+    s.done("satisfied", 3, "Envoi d'une nouvelle box")
     s.analyse(
         "no_feedback",
         1,
@@ -150,10 +75,10 @@ async def play(script: Script) -> None:
         "billing",
         founded=False,
     )
-    s.answer(
+    await s.answer(
         "no_feedback",
         3,
-        Decision.REJECTED,
+        D.REJECTED,
         "Votre téléphone s'est connecté à un réseau espagnol "
         "près de la frontière ; ces frais sont conformes à votre contrat.",
     )
@@ -168,22 +93,26 @@ async def play(script: Script) -> None:
     )
     s.act("english", 0.2, A.CORRECTIVE, "Batch 2026-03 withdrawn from sale", "Quality", 5)
     s.act("english", 0.2, A.PREVENTIVE, "Thermal test added to incoming inspection", "Quality", 30)
-    s.answer(
+    await s.answer(
         "english",
         1,
-        Decision.ACCEPTED,
+        D.ACCEPTED,
         "We are very sorry. You will be refunded in full and the "
         "faulty batch has been withdrawn from sale.",
     )
+    s.done("english", 2, "Full refund")
+    s.done("english", 4, "Batch 2026-03")
     for key, first in (("review", "Pièce défectueuse"), ("mediation", "Résiliation reçue")):
         s.analyse(key, 2, first, "product_quality" if key == "review" else "billing")
         s.act(key, 2, A.CURATIVE, "Proposition initiale au client", "Service clients", 5)
-        s.answer(key, 4, Decision.PARTIALLY_ACCEPTED, "Nous proposons un avoir de 30 euros.")
+        await s.answer(key, 4, D.PARTIALLY_ACCEPTED, "Nous proposons un avoir de 30 euros.")
+        s.done(key, 5, "Proposition initiale")
     await s.sweep(11)  # surveys for the answers of days 1-4
-    s.feedback("satisfied", 11, True, "Box reçue, merci.")
-    s.feedback("english", 11, True)
-    s.feedback("review", 11, False, "Je veux une réparation, pas un avoir.")
-    s.feedback("mediation", 11, False, "Je veux être remboursé.")
+    await s.feedback("satisfied", 11, True, "Box reçue, merci.")
+    await s.feedback("english", 11, True)
+    await s.feedback("review", 11, False, "Je veux une réparation, pas un avoir.")
+    await s.feedback("mediation", 11, False, "Je veux être remboursé.")
+    s.done("satisfied", 12, "Signalement du dépôt")
     for key in ("review", "mediation"):
         s.analyse(
             key,
@@ -193,24 +122,24 @@ async def play(script: Script) -> None:
             else "Réexamen : résiliation enregistrée avec retard.",
             "product_quality" if key == "review" else "billing",
         )
-        s.answer(
+        await s.answer(
             key,
             13,
-            Decision.ACCEPTED if key == "review" else Decision.PARTIALLY_ACCEPTED,
+            D.ACCEPTED if key == "review" else D.PARTIALLY_ACCEPTED,
             "Réparation sous garantie le 20."
             if key == "review"
             else "Remboursement d'un mois sur trois.",
         )
     await s.sweep(16)  # "overdue" passed its 15-day promise (end of day 15): the manager is alerted
+    s.done("english", 20, "Thermal test")
     await s.sweep(21)  # surveys of the reviewed answers; "overdue" past the grace: the mediator
-    s.feedback("review", 21, True)
-    s.feedback("mediation", 21, False, "Toujours pas remboursé des trois mois.")
-    await s.sweep(22)  # deliver the mediator e-mails
+    await s.feedback("review", 21, True)
+    await s.feedback("mediation", 21, False, "Toujours pas remboursé des trois mois.")
     await s.sweep(26)  # "no_feedback": survey of day 11 unanswered to the end of day 25, closed
-    s.mediation_closed(
+    await s.mediation_closed(
         "mediation", 30, "Remboursement intégral des trois mois accepté par l'assureur."
     )
-    s.mediation_closed("overdue", 31, "Indemnisation forfaitaire de 50 euros.")
+    await s.mediation_closed("overdue", 31, "Indemnisation forfaitaire de 50 euros.")
     await s.sweep(31.01)
 
 
@@ -224,12 +153,18 @@ def report(script: Script, mail_folder: Path) -> bool:
         "state",
         "ended",
         "answer by",
-        "answered",
+        "first answer delivered",
         "e-mails sent",
     )
     ok = True
+    conduct = wiring.get_app().conduct
+
+    def day(value: str | None) -> str:
+        moment = datetime.fromisoformat(value) if value else None
+        return long_date(moment, "en", conduct.organisation.timezone) if moment else ""
+
     for key, reference in script.refs.items():
-        data = views.show(app=wiring.get_app(), reference=reference)
+        data = views.show(app=wiring.get_app(), reference=reference, lang="en")
         expected = EXPECTED[key]
         good = (data["state"], data["closure_reason"]) == expected
         ok &= good
@@ -241,8 +176,8 @@ def report(script: Script, mail_folder: Path) -> bool:
             data["complainant"]["language"],
             data["state"] if good else f"[red]{data['state']}[/]",
             data["closure_reason"] or "",
-            (data["answer_by"] or "")[:10],
-            (data["answered_at"] or "")[:10],
+            day(data["answer_by"]),
+            day(data["first_answer_sent_at"]),
             ", ".join(kinds),
         )
     console.print(table)
@@ -285,7 +220,11 @@ def run_demo() -> None:
         # 09:00 in the organisation's time zone, 32 days ago: each "day n" falls on the n-th
         # local day after it, whatever the hour in UTC or a change of summer time between.
         local = zone(settings.conduct.organisation.timezone)
-        first = (now() - timedelta(days=32)).astimezone(local).replace(hour=9, minute=0, second=0, microsecond=0)
+        first = (
+            (now() - timedelta(days=32))
+            .astimezone(local)
+            .replace(hour=9, minute=0, second=0, microsecond=0)
+        )
         script = Script(start=first)
         asyncio.run(play(script))
         drain_client()

@@ -255,7 +255,7 @@ def audit(
         Item(
             "evolution",
             [],
-            {"code_versions": ", ".join(c["code_versions"]) or "—"},
+            {"code_versions": c["code_versions"]},
             [],
             ["charter_reviews"],
         ),

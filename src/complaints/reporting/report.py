@@ -109,6 +109,25 @@ def to_html(app: App, report: dict[str, Any], public: bool = False, lang: str | 
         found = [c for c in app.conduct.categories if c.key == key]
         return str(getattr(found[0], lang)) if found else key
 
+    def value(dimension: str, code: str) -> str:
+        """A dimension's value in words: channels, categories, severities, customer types."""
+        if dimension == "category":
+            return category(code)
+        return str(words.get(dimension, {}).get(code, code))
+
+    def fact(key: str, value: Any) -> str:
+        """An audit fact's value, written as its kind asks."""
+        if key in ("reopen_rate", "satisfaction"):
+            return pct(value)
+        if key in ("ack_median", "answer_median"):
+            return num(value, words["report"]["hours" if key == "ack_median" else "days"])
+        if key == "code_versions":
+            return ", ".join(day(d) for d in value) or "—"
+        return "—" if value is None else str(value)
+
+    def labelled(dimension: str, counts: list[tuple[str, int]]) -> list[tuple[str, int]]:
+        return [(value(dimension, code), n) for code, n in counts]
+
     def cause(data: dict[str, Any]) -> str:
         said = words["cause"]
         if data["kind"] == "late":
@@ -140,4 +159,7 @@ def to_html(app: App, report: dict[str, Any], public: bool = False, lang: str | 
         num=num,
         cause=cause,
         category=category,
+        value=value,
+        labelled=labelled,
+        fact=fact,
     )

@@ -1,0 +1,107 @@
+"""The staff and customers of the demo: each acts on day n after the first complaint, and
+what they write leaves at once, as it would under `serve`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from rich.console import Console
+
+from complaints import app as wiring
+from complaints import orchestration
+from complaints.models import ActionKind, Decision
+from complaints.reporting.improvement import actions, complete
+from complaints.services import feedback, handling
+
+console = Console(width=None if Console().is_terminal else 150)
+STAFF, MANAGER = "Camille Roux", "Luc Moreau"  # an agent of customer service, the quality manager
+
+
+class Script:
+    """The demo's people, acting on its simulated clock."""
+
+    def __init__(self, start: datetime) -> None:
+        self.start = start
+        self.refs: dict[str, str] = {}
+
+    def day(self, n: float) -> datetime:
+        return self.start + timedelta(days=n)
+
+    def due(self, n: float) -> date:
+        return (self.start + timedelta(days=n)).date()
+
+    async def sweep(self, n: float) -> None:
+        result = await orchestration.run_due(self.day(n))
+        console.print(f"[dim]day {n:>5}: run-due → {result}[/]")
+
+    async def send(self, key: str, n: float) -> None:
+        """What a step wrote leaves now: the lifecycle flow on this complaint, as the intake's
+        nudge runs it under `serve`."""
+        await orchestration.handle([self.refs[key]], self.day(n))
+
+    def analyse(self, key: str, n: float, cause: str, category: str, founded: bool = True) -> None:
+        handling.record_analysis(
+            app=wiring.get_app(),
+            reference=self.refs[key],
+            by=STAFF,
+            root_cause=cause,
+            category=category,
+            founded=founded,
+            at=self.day(n),
+        )
+
+    def act(self, key: str, n: float, kind: ActionKind, what: str, owner: str, within: int) -> None:
+        handling.plan_action(
+            app=wiring.get_app(),
+            reference=self.refs[key],
+            by=STAFF,
+            kind=kind,
+            description=what,
+            owner=owner,
+            due_on=self.due(n + within),
+            at=self.day(n),
+        )
+
+    def done(self, key: str, n: float, what: str) -> None:
+        """The action of `key` whose description starts with `what` is done on day n."""
+        found = [
+            a
+            for a in actions(app=wiring.get_app(), today=self.due(n))
+            if a["reference"] == self.refs[key] and a["description"].startswith(what)
+        ]
+        complete(app=wiring.get_app(), action_id=found[0]["id"], by=STAFF, at=self.day(n))
+
+    async def answer(self, key: str, n: float, decision: Decision, message: str) -> None:
+        handling.respond(
+            app=wiring.get_app(),
+            reference=self.refs[key],
+            by=STAFF,
+            decision=decision,
+            message=message,
+            at=self.day(n),
+        )
+        await self.send(key, n)
+
+    async def feedback(self, key: str, n: float, satisfied: bool, comment: str = "") -> None:
+        feedback.record_feedback(
+            app=wiring.get_app(),
+            reference=self.refs[key],
+            satisfied=satisfied,
+            comment=comment,
+            at=self.day(n),
+        )
+        await self.send(key, n)
+
+    async def mediation_closed(self, key: str, n: float, outcome: str) -> None:
+        reference = self.refs[key]
+        handling.record_mediation_outcome(
+            app=wiring.get_app(), reference=reference, by=MANAGER, outcome=outcome, at=self.day(n)
+        )
+        handling.close(
+            app=wiring.get_app(),
+            reference=reference,
+            by=MANAGER,
+            reason="médiation conclue",
+            at=self.day(n),
+        )
+        await self.send(key, n)
