@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 from email.message import EmailMessage
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 

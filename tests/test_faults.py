@@ -24,7 +24,7 @@ from complaints.app import App
 from complaints.mail.sink import MailSink
 from complaints.models import Complaint, OutboxMessage
 from complaints.services import intake as intake_service
-from tests.conftest import POSTGRES_URL, intake
+from tests.conftest import POSTGRES_URL, intake, simulated
 from tests.factories import exactly_once
 
 pytestmark = [pytest.mark.usefixtures("prefect_server"), pytest.mark.prefect]
@@ -134,7 +134,7 @@ def test_worker_killed_mid_flow_the_next_run_finishes_exactly_once(
 
     monkeypatch.setenv("COMPLAINTS_DELIVERY_LEASE_SECONDS", "4")
     wiring.reset()
-    app = wiring.get_app()
+    app = simulated(wiring.get_app())  # dated T0, as the worker's run-due --as-of is
     count = 20
     for n in range(count):
         intake_service.receive(app=app, intake=intake(email=f"client{n}@exemple.fr"), at=T0)

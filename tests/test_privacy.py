@@ -10,7 +10,6 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from complaints.app import App
-from complaints.services.integrity import verify
 from complaints.intake import Rectification
 from complaints.models import Complaint, OutboxMessage
 from complaints.reporting.figures import overview
@@ -19,6 +18,7 @@ from complaints.repository import NotFound
 from complaints.services import automation, handling, privacy, rights, tracking
 from complaints.services import intake as intake_service
 from complaints.services.errors import RuleViolation
+from complaints.services.integrity import verify
 from complaints.services.views import show
 from tests.conftest import BACKENDS, intake
 from tests.factories import answer

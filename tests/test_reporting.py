@@ -172,3 +172,20 @@ def test_report_forms(fake_app: App, known: dict[str, str]) -> None:
     assert statuses["responsiveness"] == "not_met"  # 2 of 4 acknowledgements in time
     assert statuses["charges"] == "declared"  # a statement, never "evidenced"
     assert len(report["audit"]["charter"]) == 10
+
+
+def test_one_definition_of_on_time_wherever_it_appears(
+    fake_app: App, known: dict[str, str]
+) -> None:
+    report = build(app=fake_app, scope=Scope(since=T0, until=NOW), now=NOW)
+    register = {p["key"]: p for p in report["promises"]}
+    figures = report["figures"]
+    assert figures["answer_days"]["on_time_share"] == register["answer"]["rate"] == 0.3333
+    assert figures["acknowledgement_hours"]["on_time_share"] == register["acknowledge"]["rate"]
+    [responsiveness] = [i for i in report["audit"]["principles"] if i["key"] == "responsiveness"]
+    checks = {c["key"]: c["value"] for c in responsiveness["checks"]}
+    assert checks["answer_on_time"] == register["answer"]["rate"]
+    html = to_html(fake_app, report)
+    kpi = html.split("Réponses dans le délai<b>")[1].split("</b>")[0]
+    row = html.split("(15 jours pour l&#39;écrit)</td>")[1].split("</tr>")[0]
+    assert kpi == "33,3\u202f%" and row.endswith("<td>33,3\u202f%</td>")

@@ -97,6 +97,32 @@ def diagnose(app: App) -> Iterator[tuple[bool, str]]:
             else "COMPLAINTS_SMTP_USERNAME is set without COMPLAINTS_SMTP_PASSWORD"
         ),
     )
+    yield (
+        not app.db.is_simulated(),
+        (
+            "the database runs on the real clock"
+            if not app.db.is_simulated()
+            else "this database runs on a simulated clock (the demo's): its times prove nothing;"
+            " record real complaints in another one (COMPLAINTS_DATABASE_URL)"
+        ),
+    )
+    seal = s.var / "seal_key"
+    sealed_privately = s.seal_key is not None or not (
+        seal.exists() and seal.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO)
+    )
+    yield (
+        sealed_privately,
+        (
+            "seal key "
+            + (
+                "from COMPLAINTS_SEAL_KEY"
+                if s.seal_key
+                else f"private in {seal}; keep a copy off this machine"
+            )
+            if sealed_privately
+            else f"{seal} is readable by others: chmod 600 {seal}"
+        ),
+    )
     key = s.var / "secret_key"
     private = not key.exists() or not (key.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO))
     yield (

@@ -127,14 +127,13 @@ def due(
 
 
 def late_acknowledgements(*, session: Session, as_of: datetime) -> list[str]:
-    """Complaints still not acknowledged past the promise, whose manager was not yet alerted."""
+    """Complaints whose acknowledgement the mail server has not accepted by the promised time,
+    and whose manager was not yet told (from the ack-pending index: few rows wait there)."""
     query = select(Complaint.reference).where(
-        # Implied (their wake_at is their receipt, before the promise), and it keeps the query
-        # on the wake_at index: the state index is too coarse for the planner to trust.
-        Complaint.wake_at <= as_of,
-        Complaint.state.in_([State.RECEIVED, State.ACKNOWLEDGED]),
-        Complaint.acknowledge_by <= as_of,
-        Complaint.escalation_level == 0,
+        Complaint.acknowledgement_sent_at.is_(None),
+        Complaint.ack_alerted_at.is_(None),
+        Complaint.acknowledge_by < as_of,
+        Complaint.state != State.CLOSED,
     )
     return list(session.scalars(query))
 
