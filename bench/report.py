@@ -40,6 +40,7 @@ def rows(count: int, person: int) -> list[dict[str, object]]:
         answered = (
             received + timedelta(hours=rng.randrange(24, 30 * 24)) if rng.random() < 0.9 else None
         )
+        acknowledged = received + timedelta(minutes=rng.randrange(90))
         out.append(
             {
                 "reference": f"REC-B-{i:07d}",
@@ -58,9 +59,11 @@ def rows(count: int, person: int) -> list[dict[str, object]]:
                 "severity": rng.choice(["normal", "normal", "high", "critical"]),
                 "priority": 3,
                 "received_at": received,
-                "acknowledged_at": received + timedelta(minutes=rng.randrange(90)),
+                "acknowledged_at": acknowledged,
+                "acknowledgement_sent_at": acknowledged,  # kept means accepted by the server
                 "answered_at": answered,
                 "first_answered_at": answered,
+                "first_answer_sent_at": answered,
                 "closed_at": answered,
                 "acknowledge_by": received + timedelta(minutes=60),
                 "answer_by": received + timedelta(days=15),

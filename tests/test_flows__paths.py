@@ -239,3 +239,15 @@ def test_retention_flow_anonymises_what_outlived_the_period(app: App, smtp: Mail
     data = show(app=app, reference=reference)
     assert data["complainant"]["name"] == "" and data["history"][-1]["action"] == "anonymised"
     assert data["history"][-1]["actor"] == "system:retention"
+
+
+def test_the_nightly_checkpoint_seals_what_was_recorded(app: App, smtp: MailSink) -> None:
+    from complaints.services.checkpoints import verify_checkpoints
+
+    intake_service.receive(app=app, intake=intake(), at=T0)
+    run_due(0)
+    first = asyncio.run(orchestration.load("checkpoint")(day(0.5)))
+    assert first["events"] >= 4 and asyncio.run(orchestration.load("checkpoint")(day(1))) == {
+        "events": 0
+    }
+    assert verify_checkpoints(app=app) == []

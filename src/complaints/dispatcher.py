@@ -92,6 +92,8 @@ async def serve(sweep_seconds: float, poll_seconds: float, *, sweeps: bool = Tru
         )  # 1st of the month
         retention = orchestration.load("retention")
         await runner.aadd_flow(retention, name="anonymise-expired-schedule", cron="30 3 * * *")
+        checkpoint = orchestration.load("checkpoint")
+        await runner.aadd_flow(checkpoint, name="checkpoint-history-schedule", cron="45 3 * * *")
     dispatcher = Dispatcher(poll_seconds, app.settings.dispatch_concurrency)
     web = uvicorn.Server(
         uvicorn.Config(

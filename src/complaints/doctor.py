@@ -107,7 +107,8 @@ def diagnose(app: App) -> Iterator[tuple[bool, str]]:
         ),
     )
     seal = s.var / "seal_key"
-    sealed_privately = s.seal_key is not None or not (
+    from_environment = bool(s.seal_key and s.seal_key.get_secret_value().strip())
+    sealed_privately = from_environment or not (
         seal.exists() and seal.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO)
     )
     yield (

@@ -42,8 +42,9 @@ def _made_once(path: Path) -> None:
 
 def seal_key(settings: Settings) -> bytes:
     """The installation's seal key."""
-    if settings.seal_key is not None:
-        return _parse(settings.seal_key.get_secret_value(), "COMPLAINTS_SEAL_KEY")
+    given = settings.seal_key.get_secret_value().strip() if settings.seal_key else ""
+    if given:
+        return _parse(given, "COMPLAINTS_SEAL_KEY")
     path = key_file(settings)
     if not path.exists():
         _made_once(path)

@@ -18,6 +18,7 @@ ENTRYPOINTS = {
     "run_due": "flows/sweep.py:run_due",
     "review": "flows/review.py:monthly_review",
     "retention": "flows/retention.py:anonymise_expired",
+    "checkpoint": "flows/checkpoint.py:checkpoint_history",
 }
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from complaints import policy
 from complaints.api.deps import AppDep, Lang, client_address
 from complaints.api.pages import message, render, render_with_form, strings
+from complaints.dates import long_date
 from complaints.intake import Intake
 from complaints.mail.compose import tracking_path
 from complaints.repository import NotFound
@@ -50,6 +53,8 @@ def _form_page(
         errors=errors,
         first_error=next(iter(errors), None),
         retention_years=app.conduct.retention.years_after_closure,
+        # The longest a web complaint waits under the code in force (a grave one waits less).
+        answer_days=policy.answer_rule(app.conduct.terms(), channel="web", severity="normal")[0],
     )
 
 
@@ -155,8 +160,9 @@ def survey(app: AppDep, request: Request, token: str, satisfait: str, lang: Lang
     else:
         from complaints.services.views import show
 
+        answer_by = datetime.fromisoformat(show(app=app, reference=reference)["answer_by"])
         text = texts["thanks_review"].format(
-            date=show(app=app, reference=reference)["answer_by"][:10]
+            date=long_date(answer_by, lang, app.conduct.organisation.timezone)
         )
     return render_with_form(
         app,
