@@ -49,5 +49,5 @@ def test_public_promise_register_shows_aggregates_only(client: TestClient, refer
     assert page.status_code == 200
     assert "Accuser réception immédiatement" in page.text and "100,0\u202f%" in page.text
     english = client.get("/engagements?lang=en").text
-    assert "Acknowledge at once" in english and "100.0\u202f%" in english
+    assert "Acknowledge at once" in english and "100.0%" in english
     assert reference not in page.text and "marie" not in page.text.lower()

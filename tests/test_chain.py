@@ -198,3 +198,11 @@ def test_chains_are_per_complaint(app: App) -> None:
     history(app)
     verdict = verify(app=app)
     assert (verdict.complaints, verdict.events, verdict.breaks) == (2, 12, [])
+
+
+def test_the_columns_that_judge_a_promise_are_checked_against_the_sealed_history(app: App) -> None:
+    """A breach cannot be turned into a promise kept by editing the complaint row."""
+    history(app)
+    assert problems(app) == []
+    tamper(app, "UPDATE complaints SET promised_answer_by = :at", at=T0 + timedelta(days=40))
+    assert problems(app) == ["changed outside the sealed history: promised_answer_by"]

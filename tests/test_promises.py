@@ -76,7 +76,7 @@ def test_the_date_told_is_the_date_enforced(app: App) -> None:
     assert step(app, reference, day(10.5), automation.refer_overdue) == ["skipped"]
     assert step(app, reference, day(11), automation.refer_overdue) == ["referred_to_mediator"]
     [case] = mails(app, reference, "mediator_case")
-    assert "réponse promise au plus tard le : 7 mars 2026" in text(case)
+    assert "réponse promise au plus tard le 7 mars 2026" in text(case)
     [told] = mails(app, reference, "mediator_referral")
     assert "Nous n'avons pas pu vous répondre dans le délai que nous vous avions promis" in text(
         told

@@ -187,5 +187,5 @@ def test_one_definition_of_on_time_wherever_it_appears(
     assert checks["answer_on_time"] == register["answer"]["rate"]
     html = to_html(fake_app, report)
     kpi = html.split("Réponses dans le délai<b>")[1].split("</b>")[0]
-    row = html.split("(15 jours pour l&#39;écrit)</td>")[1].split("</tr>")[0]
+    row = html.split("<td>Répondre dans le délai promis</td>")[1].split("</tr>")[0]
     assert kpi == "33,3\u202f%" and row.endswith("<td>33,3\u202f%</td>")

@@ -78,18 +78,30 @@ BASE: dict[str, Any] = {
     "description": "Texte D.",
     "desired_outcome": "Texte O.",
     "note": "",
+    "consumer": True,
+    "consent_contact": True,
+    "shared": True,
+    "referred_on": "24 mars 2026",
+    "contact_name": "Responsable qualité",
+    "contact_email": "qualite@exemple.fr",
+    "channel": "CANAL",
 }
 VARIANTS: dict[str, dict[str, list[Any]]] = {
-    "acknowledgement": {"reviews_left": [0, 1], "consent_contact": [True, False]},
+    "acknowledgement": {
+        "reviews_left": [0, 1],
+        "consent_contact": [True, False],
+        "consumer": [True, False],
+    },
     "answer": {
         "decision": [d.value for d in Decision],
         "survey_will_come": [True, False],
         "reviews_left": [0, 1],
+        "consumer": [True, False],
     },
-    "survey": {"reviews_left": [0, 1]},
-    "review": {"reviews_left": [0, 1]},
+    "survey": {"reviews_left": [0, 1], "consumer": [True, False]},
+    "review": {"reviews_left": [0, 1], "consumer": [True, False]},
     "manager_alert": {"promise": ["acknowledgement_late", "answer_overdue", "review_overdue"]},
-    "mediator_referral": {"why": ["no_answer", "dissatisfied", "decided"]},
+    "mediator_referral": {"why": ["no_answer", "dissatisfied", "decided"], "shared": [True, False]},
     "mediator_case": {
         "why": ["no_answer", "dissatisfied", "decided"],
         "shared": [True, False],
@@ -159,3 +171,13 @@ def test_the_survey_and_the_answer_say_what_happens_next() -> None:
         "acknowledgement", "fr", {**BASE, "reviews_left": 1, "consent_contact": True}
     )
     assert "réexaminera" in ack.text and "Centre Alpha" in ack.text  # the escalation path, told
+    assert "médiateur de la consommation" in ack.text and "23 mars 2026" in ack.text
+    business = renderer.render(
+        "acknowledgement", "fr", {**BASE, "reviews_left": 1, "consumer": False}
+    )
+    assert "médiateur de la consommation" not in business.text  # L. 612-1 is for consumers
+    alone = renderer.render(
+        "mediator_referral", "fr", {**BASE, "why": "no_answer", "shared": False}
+    )
+    assert "saisissez-le directement en indiquant la référence" in alone.text
+    assert "il vous contactera" not in alone.text  # he cannot: he was not given the address

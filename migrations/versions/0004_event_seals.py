@@ -44,7 +44,7 @@ def upgrade() -> None:
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.add_column(sa.Column("prev_hash", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("hash", sa.String(length=64), nullable=True))
-    from complaints.chain import GENESIS, seal_v1
+    from complaints.chain import GENESIS, seal_v2
 
     bind = op.get_bind()
     events = EVENTS
@@ -52,7 +52,7 @@ def upgrade() -> None:
     rows = bind.execute(sa.select(events).order_by(events.c.complaint_id, events.c.id)).all()
     for row in rows:
         prev = previous.get(row.complaint_id, GENESIS)
-        previous[row.complaint_id] = seal_v1(prev, row, row.reason)
+        previous[row.complaint_id] = seal_v2(prev, row, row.reason)
         bind.execute(
             events.update()
             .where(events.c.id == row.id)

@@ -53,7 +53,7 @@ EVENTS = sa.table(
 
 
 def _reseal() -> None:
-    from complaints.chain import GENESIS, seal_v1, seal_v2
+    from complaints.chain import GENESIS, seal_v2
 
     bind = op.get_bind()
     chain: dict[int, tuple[str, str]] = {}  # complaint id -> (last former hash, last new hash)
@@ -63,7 +63,7 @@ def _reseal() -> None:
         values: dict[str, Any] = {"reason_digest": digest}
         former, new = chain.get(row.complaint_id, (GENESIS, GENESIS))
         if row.complaint_id not in broken:
-            if (row.prev_hash or GENESIS) == former and row.hash == seal_v1(
+            if (row.prev_hash or GENESIS) == former and row.hash == seal_v2(
                 former, row, row.reason
             ):
                 values |= {"prev_hash": new, "hash": seal_v2(new, row, digest)}

@@ -82,7 +82,9 @@ OUTBOX = sa.table(
     sa.column("sent_at", WHEN),
 )
 ESCALATIONS = sa.table(
-    "escalations", *(sa.column(n) for n in ("id", "complaint_id", "level", "reason")), sa.column("at", WHEN)
+    "escalations",
+    *(sa.column(n) for n in ("id", "complaint_id", "level", "reason")),
+    sa.column("at", WHEN),
 )
 TERMS = sa.table(
     "promise_terms",
@@ -174,45 +176,59 @@ def _facts(bind: Any) -> None:
 
 
 def _reseal(bind: Any, key: bytes | None) -> None:
-    """Every chain checked with the former seal and sealed again under the key."""
+    """Every chain checked with the former seal and sealed again under the key, a few hundred
+    complaints at a time (read whole, then written: never an update under an open cursor)."""
+    from itertools import groupby
     from types import SimpleNamespace
 
     from complaints.chain import GENESIS, head_seal, seal, seal_v2
 
-    heads: dict[int, tuple[int, str, datetime]] = {}
-    chain: dict[int, tuple[str, str]] = {}  # complaint id -> (last former hash, last new hash)
-    broken: set[int] = set()
-    for row in bind.execute(sa.select(EVENTS).order_by(EVENTS.c.complaint_id, EVENTS.c.id)):
+    after = 0
+    while True:
+        ids = list(
+            bind.execute(
+                sa.select(sa.distinct(EVENTS.c.complaint_id))
+                .where(EVENTS.c.complaint_id > after)
+                .order_by(EVENTS.c.complaint_id)
+                .limit(500)
+            ).scalars()
+        )
+        if not ids:
+            return
         if key is None:
             raise RuntimeError("upgrading sealed histories needs the seal key")
-        former, new = chain.get(row.complaint_id, (GENESIS, GENESIS))
-        length = heads.get(row.complaint_id, (0, GENESIS, row.at))[0] + 1
-        last = row.hash
-        if row.complaint_id not in broken:
-            if (row.prev_hash or GENESIS) == former and row.hash == seal_v2(
-                former, row, row.reason_digest
-            ):
+        rows = bind.execute(
+            sa.select(EVENTS)
+            .where(EVENTS.c.complaint_id.in_(ids))
+            .order_by(EVENTS.c.complaint_id, EVENTS.c.id)
+        ).all()
+        for complaint_id, group in groupby(rows, key=lambda row: row.complaint_id):
+            mine = list(group)
+            former = new = last = GENESIS
+            broken = False
+            for row in mine:
+                last = row.hash
+                broken = broken or (row.prev_hash or GENESIS) != former
+                broken = broken or row.hash != seal_v2(former, row, row.reason_digest)
+                if broken:  # left as found from here: `complaints verify` reports it
+                    continue
                 moved = SimpleNamespace(**{**row._asdict(), "recorded_at": None})
-                last = seal(key, new, moved, row.reason_digest)
+                sealed = seal(key, new, moved, row.reason_digest)
                 bind.execute(
-                    EVENTS.update().where(EVENTS.c.id == row.id).values(prev_hash=new, hash=last)
+                    EVENTS.update().where(EVENTS.c.id == row.id).values(prev_hash=new, hash=sealed)
                 )
-                chain[row.complaint_id] = (row.hash, last)
-            else:  # left as found: `complaints verify` will report it
-                broken.add(row.complaint_id)
-        heads[row.complaint_id] = (length, last, row.at)
-    for complaint_id, (length, last, at) in heads.items():
-        assert key is not None
-        bind.execute(
-            COMPLAINTS.update()
-            .where(COMPLAINTS.c.id == complaint_id)
-            .values(
-                chain_length=length,
-                chain_last_hash=last,
-                chain_last_at=at,
-                chain_head=head_seal(key, complaint_id, length, last),
+                former, new, last = row.hash, sealed, sealed
+            bind.execute(
+                COMPLAINTS.update()
+                .where(COMPLAINTS.c.id == complaint_id)
+                .values(
+                    chain_length=len(mine),
+                    chain_last_hash=last,
+                    chain_last_at=mine[-1].at,
+                    chain_head=head_seal(key, complaint_id, len(mine), last),
+                )
             )
-        )
+        after = ids[-1]
 
 
 def upgrade() -> None:
@@ -245,7 +261,9 @@ def upgrade() -> None:
     # SQLite takes the new column's reference inline, which Alembic does not write.
     for name, kind in NEW_COLUMNS:
         if name == "terms_id" and op.get_bind().dialect.name == "sqlite":
-            op.execute("ALTER TABLE complaints ADD COLUMN terms_id INTEGER REFERENCES promise_terms (id)")
+            op.execute(
+                "ALTER TABLE complaints ADD COLUMN terms_id INTEGER REFERENCES promise_terms (id)"
+            )
             continue
         op.add_column("complaints", sa.Column(name, kind, nullable=True))
         if name == "terms_id":
@@ -274,13 +292,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_complaints_report", table_name="complaints")
-    op.create_index("ix_complaints_report", "complaints", REPORT_COLUMNS)
-    op.drop_index("ix_complaints_ack_pending", table_name="complaints")
-    with op.batch_alter_table("events") as batch_op:
-        batch_op.drop_column("recorded_at")
-    with op.batch_alter_table("complaints") as batch_op:
-        for name, _ in [*NEW_COLUMNS, ("chain_length", None)]:
-            batch_op.drop_column(name)
-    for table in ("checkpoints", "promise_terms", "installation"):
-        op.drop_table(table)
+    raise NotImplementedError(
+        "revision 0007 cannot be undone: the histories are sealed under a key now, which the"
+        " former code cannot check; restore the backup taken before the upgrade"
+    )

@@ -66,8 +66,15 @@ def checkpoint_seal(key: bytes, last_event_id: int, events: int, digest_: str) -
     return _mac(key, f"checkpoint\n{last_event_id}\n{events}\n{digest_}")
 
 
+def fact_seal(key: bytes, name: str, value: str) -> str:
+    """A fact about the installation, sealed (its clock): written by hand, it does not count."""
+    mark = _mac(key, f"fact\n{name}\n{value}")[:32]
+    return f"{value}:{mark}"
+
+
 def seal_v2(prev_hash: str, row: Any, reason_digest: str) -> str:
-    """The former, unkeyed seal over the reason's digest (revisions 0006 to 0006); migrations."""
+    """The former, unkeyed seal (revision 0006), over the reason's digest; for migrations, which
+    also check the first seal (revisions 0004-0005) with it, given the reason itself."""
     content = _canonical(
         [
             row.complaint_id,
@@ -82,8 +89,3 @@ def seal_v2(prev_hash: str, row: Any, reason_digest: str) -> str:
         ]
     )
     return hashlib.sha256(f"{prev_hash}\n{content}".encode()).hexdigest()
-
-
-def seal_v1(prev_hash: str, row: Any, reason: str) -> str:
-    """The first seal, over the reason itself (revisions 0004 to 0005); kept for migrations."""
-    return seal_v2(prev_hash, row, reason)

@@ -31,7 +31,7 @@ def long_date(value: date | datetime, lang: str, timezone: str) -> str:
 
 
 def long_moment(value: datetime, lang: str, timezone: str) -> str:
-    """A moment with its local time: 7 décembre 2026, 14:05."""
+    """A moment with its local time: 7 décembre 2026 à 14:05 / 7 December 2026 at 14:05."""
     moment = value.astimezone(zone(timezone))
     time = format_time(moment, format="short", locale=LOCALES[lang])
-    return f"{long_date(moment.date(), lang, timezone)}, {time}"
+    return f"{long_date(moment.date(), lang, timezone)} {'à' if lang == 'fr' else 'at'} {time}"

@@ -21,6 +21,10 @@ class WrongKey(RuntimeError):
     """The seal key given is not the one this database was sealed with."""
 
 
+class RealClock(RuntimeError):
+    """A database with a history on the real clock cannot be put on a simulated one."""
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores aware datetimes in UTC; refuses naive ones."""
 
@@ -112,36 +116,58 @@ class Database:
                 text("SELECT value FROM installation WHERE key = :key"), {"key": key}
             ).scalar()
 
-    def _set_fact(self, key: str, value: str) -> None:
-        with self.engine.begin() as connection:
-            connection.execute(
-                text("INSERT INTO installation (key, value) VALUES (:key, :value)"),
-                {"key": key, "value": value},
-            )
+    def _set_fact(self, key: str, value: str) -> str:
+        """Record a fact once; the value recorded (another process's, if it came first)."""
+        from sqlalchemy.exc import IntegrityError
+
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    text("INSERT INTO installation (key, value) VALUES (:key, :value)"),
+                    {"key": key, "value": value},
+                )
+        except IntegrityError:
+            pass
+        recorded = self.fact(key)
+        assert recorded is not None
+        return recorded
+
+    def _clock_mark(self) -> str:
+        """The simulated clock's mark: sealed, so a row written by hand does not count."""
+        from complaints.chain import fact_seal
+
+        return fact_seal(self._key(), "clock", "simulated")
+
+    def _key(self) -> bytes:
+        if self.seal_key is None:
+            raise WrongKey("no seal key given")
+        return self.seal_key
 
     def is_simulated(self) -> bool:
         """Whether this database runs on a simulated clock (the demo's): its times are the
         simulation's, so reports and `verify` say they prove nothing about real time."""
         if self._simulated is None:
-            self._simulated = self.fact("clock") == "simulated"
+            recorded = self.fact("clock")
+            self._simulated = recorded is not None and recorded == self._clock_mark()
         return self._simulated
 
     def simulate_clock(self) -> None:
-        """Mark this database as running on a simulated clock, for good."""
-        if not self.is_simulated():
-            self._set_fact("clock", "simulated")
-            self._simulated = True
+        """Mark this database as running on a simulated clock, for good; refused once a
+        history was recorded on the real one."""
+        if self.is_simulated():
+            return
+        with self.engine.execution_options(readonly=True).connect() as connection:
+            if connection.execute(text("SELECT 1 FROM events LIMIT 1")).first() is not None:
+                raise RealClock("this database holds a history on the real clock")
+        self._simulated = self._set_fact("clock", self._clock_mark()) == self._clock_mark()
 
     def claim_key(self) -> None:
         """Record the seal key's fingerprint on first use; refuse any other key after."""
         from complaints.chain import fingerprint
 
-        if self.seal_key is None:
-            raise WrongKey("no seal key given")
-        mine, recorded = fingerprint(self.seal_key), self.fact("seal_key")
-        if recorded is None:
-            self._set_fact("seal_key", mine)
-        elif recorded != mine:
+        mine = fingerprint(self._key())
+        recorded = self.fact("seal_key") or self._set_fact("seal_key", mine)
+        if recorded != mine:
             raise WrongKey(
                 f"this database was sealed with another key (fingerprint {recorded}, given"
                 f" {mine}): set COMPLAINTS_SEAL_KEY or restore var/seal_key"

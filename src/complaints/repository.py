@@ -5,12 +5,21 @@ from __future__ import annotations
 from collections.abc import Collection, Container, Iterable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from complaints.lifecycle import State
-from complaints.models import Complaint, OutboxMessage, ReferenceCounter, RelatedComplaint, Survey
+from complaints.models import (
+    Action,
+    Complaint,
+    Escalation,
+    OutboxMessage,
+    ReferenceCounter,
+    RelatedComplaint,
+    Response,
+    Survey,
+)
 
 
 class NotFound(LookupError):
@@ -210,6 +219,28 @@ def related(*, session: Session, complaint_id: int) -> list[str]:
         .order_by(Complaint.reference)
     )
     return list(session.scalars(query))
+
+
+def actions_of(*, session: Session, complaint_id: int) -> list[Action]:
+    query = select(Action).where(Action.complaint_id == complaint_id).order_by(Action.id)
+    return list(session.scalars(query))
+
+
+def last_answer_at(*, session: Session, complaint_id: int) -> datetime | None:
+    """When the complaint's latest answer was given, if any."""
+    query = select(func.max(Response.at)).where(Response.complaint_id == complaint_id)
+    return session.scalar(query)
+
+
+def latest_referral(*, session: Session, complaint_id: int) -> Escalation | None:
+    """The complaint's latest referral to the mediator."""
+    query = (
+        select(Escalation)
+        .where(Escalation.complaint_id == complaint_id, Escalation.level == "mediator")
+        .order_by(Escalation.at.desc(), Escalation.id.desc())
+        .limit(1)
+    )
+    return session.scalars(query).first()
 
 
 def current_survey(*, session: Session, complaint: Complaint) -> Survey | None:

@@ -3,13 +3,28 @@ the words of codes, and how a promised date was computed, from the rule kept wit
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from complaints.dates import long_date, long_moment
+from babel.numbers import format_decimal
+
+from complaints.dates import LOCALES, long_date, long_moment
+
+# French typography: a narrow no-break space before ; ? ! and a no-break one before : and
+# inside « » (so that no line starts with them).
+_FRENCH = re.compile(r" ([:;?!»])|(«) ")
+_SPACE = {":": "\u00a0:", "»": "\u00a0»", "«": "«\u00a0"}
+
+
+def typeset(text: str, lang: str) -> str:
+    """`text` with the language's spaces around punctuation (French only has rules)."""
+    if lang != "fr":
+        return text
+    return _FRENCH.sub(lambda m: _SPACE.get(m[1] or m[2], f"\u202f{m[1]}"), text)
 
 
 @lru_cache(maxsize=4)
@@ -32,9 +47,10 @@ def explain(templates: Path, lang: str, rule: dict[str, Any], due: datetime) -> 
     promise = str(rule["promise"])
     if promise == "acknowledge":
         start = long_moment(datetime.fromisoformat(rule["from"]), lang, zone)
-        return words["explain"]["acknowledge"].format(
+        text = words["explain"]["acknowledge"].format(
             minutes=rule["minutes"], start=start, due=long_moment(due, lang, zone)
         )
+        return typeset(text, lang)
 
     def day(value: str) -> str:
         return long_date(date.fromisoformat(value), lang, zone)
@@ -58,4 +74,12 @@ def explain(templates: Path, lang: str, rule: dict[str, Any], due: datetime) -> 
     holidays = rule.get("holidays_skipped") or []
     if holidays:
         text += words["explain"]["holidays"].format(days=", ".join(day(d) for d in holidays))
-    return text + words["explain"]["timezone"].format(zone=zone)
+    return typeset(text + words["explain"]["timezone"].format(zone=zone), lang)
+
+
+def percent(value: float | None, lang: str) -> str:
+    """A share as a percentage, written the language's way: 66,7 % / 66.7%."""
+    if value is None:
+        return "—"
+    number = format_decimal(100 * value, format="0.0", locale=LOCALES[lang])
+    return f"{number}\u202f%" if lang == "fr" else f"{number}%"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -12,7 +11,6 @@ from pydantic import ValidationError
 from complaints import policy
 from complaints.api.deps import AppDep, Lang, client_address
 from complaints.api.pages import message, render, render_with_form, strings
-from complaints.dates import long_date
 from complaints.intake import Intake
 from complaints.mail.compose import tracking_path
 from complaints.repository import NotFound
@@ -55,6 +53,7 @@ def _form_page(
         retention_years=app.conduct.retention.years_after_closure,
         # The longest a web complaint waits under the code in force (a grave one waits less).
         answer_days=policy.answer_rule(app.conduct.terms(), channel="web", severity="normal")[0],
+        counting=app.conduct.answer.counting,
     )
 
 
@@ -158,11 +157,8 @@ def survey(app: AppDep, request: Request, token: str, satisfait: str, lang: Lang
     elif state == "with_mediator":
         text = texts["thanks_mediator"]
     else:
-        from complaints.services.views import show
-
-        answer_by = datetime.fromisoformat(show(app=app, reference=reference)["answer_by"])
         text = texts["thanks_review"].format(
-            date=long_date(answer_by, lang, app.conduct.organisation.timezone)
+            date=feedback.promised_answer(app=app, reference=reference, lang=lang)
         )
     return render_with_form(
         app,

@@ -49,7 +49,7 @@ def refusing(command: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        from complaints.db import WrongKey
+        from complaints.db import RealClock, WrongKey
         from complaints.keys import BadKey
         from complaints.services.errors import REFUSALS
 
@@ -57,7 +57,7 @@ def refusing(command: Callable[P, R]) -> Callable[P, R]:
             return command(*args, **kwargs)
         except ValidationError as error:
             message = _validation_line(error)
-        except (*REFUSALS, CliError, WrongKey, BadKey) as error:
+        except (*REFUSALS, CliError, WrongKey, RealClock, BadKey) as error:
             message = str(error)
         typer.echo(f"error: {message}", err=True)
         raise typer.Exit(1)

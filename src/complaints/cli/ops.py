@@ -140,11 +140,14 @@ def mail_sink(
 @db_app.command("upgrade")
 @refusing
 def db_upgrade() -> None:
-    """Bring the database schema up to date (Alembic)."""
+    """Bring the database schema up to date (Alembic); histories are sealed with the seal key."""
     from complaints.db import Database
+    from complaints.keys import seal_key
     from complaints.migrate import upgrade
     from complaints.settings import get_settings
 
-    database = Database(get_settings().database)
+    settings = get_settings()
+    database = Database(settings.database, seal_key(settings))
     upgrade(database)
+    database.claim_key()
     console.print(f"schema up to date: {database.schema_revision()}")

@@ -56,7 +56,7 @@ async def play(script: Script) -> None:
         "satisfied",
         1,
         A.CURATIVE,
-        "Envoi d'une nouvelle box en express et un mois offert",
+        "Envoi d'une nouvelle box en express et offre d'un mois d'abonnement",
         "Logistique",
         2,
     )
@@ -87,7 +87,7 @@ async def play(script: Script) -> None:
         "english",
         0.2,
         A.CURATIVE,
-        "Full refund and a replacement of another model",
+        "Full refund and replacement with a different model",
         "After-sales",
         2,
     )
@@ -97,8 +97,8 @@ async def play(script: Script) -> None:
         "english",
         1,
         D.ACCEPTED,
-        "We are very sorry. You will be refunded in full and the "
-        "faulty batch has been withdrawn from sale.",
+        "We are very sorry about your injury. You will be refunded in full and receive a "
+        "different model as a replacement; the faulty batch is being withdrawn from sale.",
     )
     s.done("english", 2, "Full refund")
     s.done("english", 4, "Batch 2026-03")
@@ -126,7 +126,8 @@ async def play(script: Script) -> None:
             key,
             13,
             D.ACCEPTED if key == "review" else D.PARTIALLY_ACCEPTED,
-            "Réparation sous garantie le 20."
+            "Un technicien réparera votre lave-linge sous garantie ; il vous appellera pour fixer"
+            " le rendez-vous."
             if key == "review"
             else "Remboursement d'un mois sur trois.",
         )

@@ -14,6 +14,7 @@ from complaints.dates import long_date
 from complaints.lifecycle import LABELS
 from complaints.models import Complaint, OutboxMessage
 from complaints.services import terms as promises
+from complaints.words import label
 
 
 def tracking_path(token: str) -> str:
@@ -27,8 +28,10 @@ def tracking_url(app: App, complaint: Complaint) -> str:
 def customer_context(
     session: Session, app: App, complaint: Complaint, *, lang: str | None = None
 ) -> dict[str, Any]:
-    """What every e-mail about a complaint may say (in `lang`, by default the customer's):
-    never more than the complaint needs. Dates are the promises' own, in their time zone."""
+    """What every e-mail about a complaint may say (in `lang`, by default the customer's; in
+    another, it is internal mail, which names the state in the third person): never more than
+    the complaint needs. Dates are the promises' own, in their time zone."""
+    internal = lang is not None
     lang = lang or complaint.language
     terms = promises.of(session, complaint)
     zone = terms.timezone
@@ -45,12 +48,19 @@ def customer_context(
         "subject": complaint.subject,
         "received_on": long_date(complaint.received_at, lang, zone),
         "answer_by": long_date(complaint.answer_by, lang, zone),
-        "state": LABELS[lang][complaint.state],
+        "state": label(app.settings.home / "templates", lang, "state", complaint.state.value)
+        if internal
+        else LABELS[lang][complaint.state],
         "category": getattr(category, lang) if category else "",
         "tracking_url": tracking_url(app, complaint),
         "consent_contact": complaint.consent_contact,
         "reviews_left": max(0, terms.escalation.internal_reviews - complaint.reviews_done),
         "mediator": mediator.model_dump(mode="json"),
+        # The consumer mediator (French consumer code L. 612-1) is for consumers only.
+        "consumer": complaint.customer_type != "professional",
+        "referral_on": long_date(policy.referral_day(terms, complaint.refer_by), lang, zone)
+        if complaint.refer_by
+        else "",
     }
 
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from complaints.words import typeset
+
 
 @dataclass(frozen=True)
 class Rendered:
@@ -37,7 +39,11 @@ class Renderer:
         subject = "".join(text_template.blocks["subject"](ctx)).strip()
         text = "".join(text_template.blocks["body"](ctx)).strip() + "\n"
         html = self._env.get_template(f"email/{lang}/{kind}.html.j2").render(variables)
-        return Rendered(subject=" ".join(subject.split()), text=text, html=html)
+        return Rendered(
+            subject=typeset(" ".join(subject.split()), lang),
+            text=typeset(text, lang),
+            html=typeset(html, lang),
+        )
 
 
 @lru_cache(maxsize=4)

@@ -15,6 +15,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from complaints.app import App
+from complaints.dates import local_day
 from complaints.models import Action, Analysis, Complaint, Event, PromiseTerms, StaffMember
 from complaints.reporting.sql import Scope, share
 
@@ -67,7 +68,8 @@ def _counts(app: App, scope: Scope, now: datetime) -> dict[str, Any]:
     ids = select(Complaint.id).where(*scope.where())
     staff_events = and_(Event.complaint_id.in_(ids), Event.actor_kind == "staff")
     answered = and_(*scope.where(), Complaint.first_answered_at.is_not(None))
-    due_actions = and_(Action.complaint_id.in_(ids), Action.due_on < now.date())
+    today = local_day(now, app.conduct.organisation.timezone)
+    due_actions = and_(Action.complaint_id.in_(ids), Action.due_on < today)
     referrals = and_(
         Event.complaint_id.in_(
             select(Complaint.id).where(*scope.where(), ~Complaint.consent_share)
@@ -192,13 +194,13 @@ def audit(
         Item(
             "visibility",
             [Check("complaints_received", total or None, 1, "count")],
-            {"channels": ", ".join(channels) or "—"},
+            {"channels": channels},
             ["code_published"],
         ),
         Item(
             "accessibility",
             [Check("channels_used", len(channels) if total else None, bar.channels, "count")],
-            {"channels": ", ".join(channels) or "—"},
+            {"channels": channels},
             ["form_open"],
         ),
         Item(

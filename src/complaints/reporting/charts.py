@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 
@@ -28,8 +29,14 @@ def bars(rows: list[tuple[str, int]], width: int = 560, limit: int = 12) -> str:
     return "".join(parts)
 
 
-def line(points: list[tuple[str, int]], width: int = 560, height: int = 160) -> str:
-    """A time series: one point a month."""
+def line(
+    points: list[tuple[str, int]],
+    title: str,
+    name: Callable[[str], str] = str,
+    width: int = 560,
+    height: int = 160,
+) -> str:
+    """A time series: one point a month (YYYY-MM), each labelled `name(month)`."""
     if not points:
         return ""
     top = max(n for _, n in points) or 1
@@ -37,7 +44,7 @@ def line(points: list[tuple[str, int]], width: int = 560, height: int = 160) -> 
     xy = [(40 + i * step, height - 30 - (height - 50) * n / top) for i, (_, n) in enumerate(points)]
     path = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}" for i, (x, y) in enumerate(xy))
     labels = "".join(
-        f'<text x="{x:.1f}" y="{height - 10}" font-size="10" text-anchor="middle">{escape(m)}</text>'
+        f'<text x="{x:.1f}" y="{height - 10}" font-size="10" text-anchor="middle">{escape(name(m))}</text>'
         f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#1d4ed8"/>'
         f'<text x="{x:.1f}" y="{y - 6:.1f}" font-size="10" text-anchor="middle">{n}</text>'
         for (x, y), (m, n) in zip(xy, points, strict=True)
@@ -45,6 +52,6 @@ def line(points: list[tuple[str, int]], width: int = 560, height: int = 160) -> 
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-        f'aria-label="complaints per month"><path d="{path}" fill="none" stroke="#1d4ed8" stroke-width="2"/>'
+        f'aria-label="{escape(title)}"><path d="{path}" fill="none" stroke="#1d4ed8" stroke-width="2"/>'
         f"{labels}</svg>"
     )

@@ -12,7 +12,7 @@ from complaints.clock import at_or_now
 from complaints.models import Action, ActionKind, Complaint
 from complaints.services.errors import RuleViolation
 from complaints.services.history import Actor, record, settle
-from complaints.services.staff import require_member
+from complaints.services.staff import staff_actor
 
 
 def recurring(*, app: App, until: datetime) -> list[dict[str, Any]]:
@@ -82,7 +82,7 @@ def complete(*, app: App, action_id: int, by: str, at: datetime | None = None) -
     """Mark an action done; its complaint's history says who and when."""
     at = at_or_now(at)
     with app.db.transaction() as session:
-        actor = Actor("staff", require_member(session, by, at=at).name)
+        actor = staff_actor(session, by, at=at)
         action = session.get(Action, action_id)
         if action is None:
             raise RuleViolation(f"no action {action_id}")

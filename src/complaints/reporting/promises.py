@@ -55,7 +55,10 @@ def promises(now: datetime) -> list[Promise]:
         ),
         Promise(
             "mediation",  # the answer states the right to the mediator: kept once delivered
-            c.first_answered_at.is_not(None),
+            or_(
+                c.first_answer_sent_at.is_not(None),
+                and_(c.first_answered_at.is_not(None), c.promised_answer_by < now),
+            ),
             c.first_answer_sent_at.is_not(None),
         ),
     ]

@@ -5,21 +5,22 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from babel.dates import format_date
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from complaints.app import App
-from complaints.dates import LOCALES, long_date, long_moment
+from complaints.dates import LOCALES, local_day, long_date, long_moment
 from complaints.reporting import charts
 from complaints.reporting.audit import audit
 from complaints.reporting.figures import overview
 from complaints.reporting.improvement import actions, recurring
 from complaints.reporting.promises import register
 from complaints.reporting.sql import Scope
-from complaints.words import catalog
+from complaints.words import catalog, percent, typeset
 
 
 def build(*, app: App, scope: Scope, now: datetime) -> dict[str, Any]:
@@ -34,7 +35,7 @@ def build(*, app: App, scope: Scope, now: datetime) -> dict[str, Any]:
         "figures": figures,
         "promises": promises,
         "recurring": causes,
-        "actions": actions(app=app, today=now.date()),
+        "actions": actions(app=app, today=local_day(now, app.conduct.organisation.timezone)),
         "audit": audit(
             app=app, scope=scope, now=now, overview=figures, register=promises, recurring=causes
         ),
@@ -96,9 +97,7 @@ def to_html(app: App, report: dict[str, Any], public: bool = False, lang: str | 
         return long_date(moment if "T" in value else moment.date(), lang, zone)
 
     def pct(value: float | None) -> str:
-        if value is None:
-            return "—"
-        return format_decimal(100 * value, format="0.0", locale=LOCALES[lang]) + "\u202f%"
+        return percent(value, lang)
 
     def num(value: float | None, unit: str) -> str:
         if value is None:
@@ -115,6 +114,11 @@ def to_html(app: App, report: dict[str, Any], public: bool = False, lang: str | 
             return category(code)
         return str(words.get(dimension, {}).get(code, code))
 
+    def month(code: str) -> str:
+        """A YYYY-MM month as people write it: oct. 2026."""
+        year, number = code.split("-")
+        return format_date(date(int(year), int(number), 1), "MMM y", locale=LOCALES[lang])
+
     def fact(key: str, value: Any) -> str:
         """An audit fact's value, written as its kind asks."""
         if key in ("reopen_rate", "satisfaction"):
@@ -123,6 +127,8 @@ def to_html(app: App, report: dict[str, Any], public: bool = False, lang: str | 
             return num(value, words["report"]["hours" if key == "ack_median" else "days"])
         if key == "code_versions":
             return ", ".join(day(d) for d in value) or "—"
+        if key == "channels":
+            return ", ".join(words["channel"].get(code, code) for code in value) or "—"
         return "—" if value is None else str(value)
 
     def labelled(dimension: str, counts: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -147,19 +153,23 @@ def to_html(app: App, report: dict[str, Any], public: bool = False, lang: str | 
             text += said["claimed"].format(claimed=day(data["claimed"]))
         return text
 
-    return page.render(
-        r=report,
-        w=words,
-        lang=lang,
-        charts=charts,
-        public=public,
-        day=day,
-        moment=lambda value: long_moment(datetime.fromisoformat(value), lang, zone),
-        pct=pct,
-        num=num,
-        cause=cause,
-        category=category,
-        value=value,
-        labelled=labelled,
-        fact=fact,
+    return typeset(
+        page.render(
+            r=report,
+            w=words,
+            lang=lang,
+            charts=charts,
+            public=public,
+            day=day,
+            moment=lambda value: long_moment(datetime.fromisoformat(value), lang, zone),
+            pct=pct,
+            num=num,
+            cause=cause,
+            category=category,
+            value=value,
+            labelled=labelled,
+            fact=fact,
+            month=month,
+        ),
+        lang,
     )

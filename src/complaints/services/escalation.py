@@ -15,6 +15,7 @@ from complaints.mail.compose import customer_context, queue_email, to_customer
 from complaints.models import Complaint, Escalation, Response, Survey
 from complaints.services import terms as promises
 from complaints.services.history import Actor, move, record, refresh_wake
+from complaints.words import label
 
 # What the case file leaves out when the customer did not consent to sharing it.
 WITHHELD = [
@@ -154,8 +155,10 @@ def refer_to_mediator(
         reason=f"{why}: {note}" if note else why,
         data={"mediator": mediator.key, "why": why, "withheld": [] if shared else WITHHELD},
     )
-    lang, zone = app.conduct.organisation.language, terms.timezone
+    org = app.conduct.organisation
+    lang, zone = org.language, terms.timezone
     case = _case(session, complaint, lang, zone, shared=shared)
+    templates = app.settings.home / "templates"
     queue_email(
         session,
         app,
@@ -166,6 +169,10 @@ def refer_to_mediator(
         context={
             **customer_context(session, app, complaint, lang=lang),
             "received_on": long_date(complaint.received_at, lang, zone),
+            "referred_on": long_date(at, lang, zone),
+            "contact_name": org.manager_name,
+            "contact_email": str(org.manager_email),
+            "channel": label(templates, lang, "channel", complaint.channel.value),
             "promised_answer_by": long_date(
                 complaint.promised_answer_by or complaint.answer_by, lang, zone
             ),
@@ -198,5 +205,5 @@ def refer_to_mediator(
         kind="mediator_referral",
         at=at,
         why=why,
-        mediator=mediator.model_dump(mode="json"),
+        shared=shared,
     )

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from complaints import policy, repository
 from complaints.app import App
 from complaints.clock import at_or_now
+from complaints.dates import long_date
 from complaints.lifecycle import ANSWERED_STATES, IllegalTransition, Step
 from complaints.mail.compose import to_customer
 from complaints.models import Complaint, Survey
@@ -76,9 +77,9 @@ def _follow(
         )
     elif policy.review_allowed(terms, reviews_done=complaint.reviews_done):
         due = policy.review_due(terms, at)  # a new promise; the first stays for the register
+        referral = policy.referral_due(terms, due.at)
         complaint.reviews_done += 1
-        complaint.answer_by = due.at
-        complaint.refer_by = policy.referral_due(terms, due.at).at
+        complaint.answer_by, complaint.refer_by = due.at, referral.at
         complaint.escalation_level = policy.Level.NONE
         complaint.survey_at = complaint.feedback_by = None
         complaint.answered_at = None  # a new answer is owed; the first stays in first_answered_at
@@ -89,7 +90,12 @@ def _follow(
             at=at,
             actor=actor,
             reason="customer dissatisfied: internal review",
-            data={**data, "review": complaint.reviews_done, "promise": due.rule},
+            data={
+                **data,
+                "review": complaint.reviews_done,
+                "promise": due.rule,
+                "referral": referral.rule,
+            },
         )
         to_customer(session, app, complaint=complaint, kind="review", at=at)
     else:
@@ -112,6 +118,13 @@ def record_by_token(
             raise AlreadyAnswered("this survey concerns an earlier answer; it is closed")
         reference = complaint.reference
     return reference, record_feedback(app=app, reference=reference, satisfied=satisfied, at=at)
+
+
+def promised_answer(*, app: App, reference: str, lang: str) -> str:
+    """The date now promised for the answer, in words of `lang` (after a review)."""
+    with app.db.reader() as session:
+        complaint = repository.get(session=session, reference=reference)
+        return long_date(complaint.answer_by, lang, promises.of(session, complaint).timezone)
 
 
 def add_comment(*, app: App, token: str, comment: str, at: datetime | None = None) -> str:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from complaints import policy, repository
 from complaints.app import App
 from complaints.clock import at_or_now
-from complaints.dates import long_date
+from complaints.dates import local_day, long_date
 from complaints.lifecycle import State, Step
 from complaints.mail.compose import to_customer
 from complaints.models import (
@@ -19,7 +18,6 @@ from complaints.models import (
     Analysis,
     Complaint,
     Decision,
-    Escalation,
     Response,
 )
 from complaints.services import terms as promises
@@ -27,7 +25,7 @@ from complaints.services.closure import close_and_tell
 from complaints.services.errors import RuleViolation
 from complaints.services.escalation import DECIDED, refer_to_mediator
 from complaints.services.history import Actor, move, record, recorded_time, settle
-from complaints.services.staff import require_member
+from complaints.services.staff import staff_actor
 
 
 def _taking(
@@ -36,7 +34,7 @@ def _taking(
     """The complaint, locked; the known staff member acting; the step's time, checked: never
     in the future, never before the complaint's last event."""
     at = at_or_now(at)
-    actor = Actor("staff", require_member(session, by, at=at).name)
+    actor = staff_actor(session, by, at=at)
     complaint = repository.get(session=session, reference=reference, lock=True)
     return complaint, actor, settle(session, complaint, at, actor)
 
@@ -103,7 +101,7 @@ def plan_action(
         raise RuleViolation("an action needs a description and an owner")
     with app.db.transaction() as session:
         complaint, actor, at = _taking(session, app, reference, by, at)
-        if due_on < at.date():
+        if due_on < local_day(at, promises.of(session, complaint).timezone):
             raise RuleViolation(f"the due date {due_on.isoformat()} is in the past")
         move(
             session,
@@ -142,11 +140,10 @@ def respond(
         raise RuleViolation("the answer must not be empty")
     with app.db.transaction() as session:
         complaint, actor, at = _taking(session, app, reference, by, at)
-        actions = list(
-            session.scalars(
-                select(Action).where(Action.complaint_id == complaint.id).order_by(Action.id)
-            )
-        )
+        actions = repository.actions_of(session=session, complaint_id=complaint.id)
+        # A second answer (after a review) tells what is new since the first.
+        before = repository.last_answer_at(session=session, complaint_id=complaint.id)
+        new = [a for a in actions if before is None or a.planned_at > before]
         if complaint.founded and not actions and complaint.state != State.ACTIONS_PLANNED:
             raise RuleViolation(
                 f"{reference} is founded: plan at least one action before answering"
@@ -193,7 +190,7 @@ def respond(
                     "description": a.description,
                     "due_on": long_date(a.due_on, complaint.language, terms.timezone),
                 }
-                for a in actions
+                for a in new
             ],
             survey_will_come=complaint.consent_contact,
             survey_on=long_date(complaint.survey_at, complaint.language, terms.timezone),
@@ -218,11 +215,7 @@ def record_mediation_outcome(
             reason=f"mediator's outcome: {outcome.strip()}",
             data={"mediator": complaint.mediator_key},
         )
-        escalation = session.scalars(
-            select(Escalation)
-            .where(Escalation.complaint_id == complaint.id, Escalation.level == "mediator")
-            .order_by(Escalation.at.desc())
-        ).first()
+        escalation = repository.latest_referral(session=session, complaint_id=complaint.id)
         assert escalation is not None  # with_mediator is reached only through a referral
         escalation.outcome, escalation.outcome_at = outcome.strip(), at
         return complaint.state.value
@@ -234,17 +227,12 @@ def close(*, app: App, reference: str, by: str, reason: str, at: datetime | None
         raise RuleViolation("say why the complaint is closed (--reason)")
     with app.db.transaction() as session:
         complaint, actor, at = _taking(session, app, reference, by, at)
+        why, note = "closed_by_staff", reason.strip()
         if complaint.state == State.WITH_MEDIATOR:
-            pending = session.scalars(
-                select(Escalation).where(
-                    Escalation.complaint_id == complaint.id,
-                    Escalation.level == "mediator",
-                    Escalation.outcome.is_(None),
-                )
-            ).first()
-            if pending is not None:
+            referral = repository.latest_referral(session=session, complaint_id=complaint.id)
+            if referral is None or referral.outcome is None:
                 raise RuleViolation(f"{reference} is with the mediator: record the outcome first")
-        why = "mediation" if complaint.state == State.WITH_MEDIATOR else "closed_by_staff"
+            why, note = "mediation", referral.outcome  # the customer is told the outcome
         close_and_tell(
             session,
             app,
@@ -254,7 +242,7 @@ def close(*, app: App, reference: str, by: str, reason: str, at: datetime | None
             actor=actor,
             why=why,
             reason=reason.strip(),
-            note=reason.strip(),
+            note=note,
         )
         return complaint.state.value
 

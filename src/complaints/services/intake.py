@@ -120,7 +120,9 @@ def _receive(
             name=intake.name, email=str(intake.email), phone=intake.phone, language=intake.language
         )
         complaint = Complaint(
-            reference=repository.allocate_reference(session=session, year=received_at.year),
+            reference=repository.allocate_reference(
+                session=session, year=local_day(received_at, terms.timezone).year
+            ),
             tracking_token=secrets.token_urlsafe(24),
             complainant=person,
             state=State.RECEIVED,

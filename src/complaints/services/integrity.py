@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import groupby
 from typing import Any
 
@@ -19,6 +20,15 @@ from complaints.chain import GENESIS, digest, head_seal, seal
 from complaints.models import Complaint, Event
 
 Progress = Callable[[int], None]  # told how many complaints were just checked
+# The complaint's columns that decide whether a promise was kept, checked against the events.
+SEALED_COLUMNS = (
+    "acknowledge_by",
+    "promised_answer_by",
+    "answer_by",
+    "refer_by",
+    "acknowledgement_sent_at",
+    "first_answer_sent_at",
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,44 @@ def _head_problem(key: bytes, complaint: Any, events: list[Event]) -> str | None
     return None
 
 
+def _sealed_facts(events: list[Event]) -> dict[str, str | None]:
+    """What the sealed events say the complaint's promise and delivery columns hold."""
+    facts: dict[str, str | None] = {}
+    for event in events:
+        data = event.data or {}
+        promises = data.get("promises") or {}
+        if event.action == "received" and promises:
+            facts["acknowledge_by"] = promises["acknowledge"]["due"]
+            facts["promised_answer_by"] = facts["answer_by"] = promises["answer"]["due"]
+            facts["refer_by"] = promises["referral"]["due"]
+        elif event.action == "reopen_for_review" and "referral" in data:
+            facts["answer_by"], facts["refer_by"] = data["promise"]["due"], data["referral"]["due"]
+        elif event.action == "email_sent":
+            kind = {"acknowledgement": "acknowledgement_sent_at", "answer": "first_answer_sent_at"}
+            column = kind.get(str(data.get("kind")))
+            if column is not None and column not in facts:
+                facts[column] = event.at.isoformat()
+    return facts
+
+
+def _facts_problem(complaint: Any, events: list[Event]) -> str | None:
+    """The promise dates and delivery times the register reads must be the sealed ones: a
+    column changed by hand would turn a breach into a promise kept."""
+    if not any((e.data or {}).get("promises") for e in events[:1]):
+        return None  # recorded before schema 0007: its promises were not sealed
+    facts = _sealed_facts(events)
+    changed = []
+    for column in SEALED_COLUMNS:
+        value, sealed = getattr(complaint, column), facts.get(column)
+        if (value is None) != (sealed is None) or (
+            sealed is not None and value != datetime.fromisoformat(sealed)
+        ):
+            changed.append(column)
+    if changed:
+        return f"changed outside the sealed history: {', '.join(changed)}"
+    return None
+
+
 def check_history(key: bytes, complaint: Any, events: list[Event]) -> list[Break]:
     """The breaks in one complaint's history (its events in id order)."""
     redacted = {
@@ -78,9 +126,9 @@ def check_history(key: bytes, complaint: Any, events: list[Event]) -> list[Break
         if problem is not None:
             breaks.append(Break(complaint.reference, event.id, problem))
         previous = event.hash or previous
-    head = _head_problem(key, complaint, events)
-    if head is not None:
-        breaks.append(Break(complaint.reference, None, head))
+    for problem in (_head_problem(key, complaint, events), _facts_problem(complaint, events)):
+        if problem is not None:
+            breaks.append(Break(complaint.reference, None, problem))
     return breaks
 
 
@@ -95,6 +143,7 @@ def verify(*, app: App, reference: str | None = None, progress: Progress | None 
         Complaint.chain_length,
         Complaint.chain_last_hash,
         Complaint.chain_head,
+        *(getattr(Complaint, column) for column in SEALED_COLUMNS),
     ).order_by(Complaint.id)
     events = select(Event).order_by(Event.complaint_id, Event.id)
     if reference is not None:

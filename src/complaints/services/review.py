@@ -14,7 +14,7 @@ from complaints.clock import at_or_now
 from complaints.models import OutboxMessage
 from complaints.reporting.report import build, to_html
 from complaints.reporting.sql import Scope
-from complaints.words import catalog
+from complaints.words import catalog, percent, typeset
 
 
 def previous_month(at: datetime) -> Scope:
@@ -43,9 +43,9 @@ def _summary(app: App, report: dict[str, Any], month: str) -> tuple[str, str]:
         "",
         said["counts"].format(total=f["total"], open=f["open_now"], overdue=f["overdue_now"]),
         said["rates"].format(
-            ack=pct(register["acknowledge"]),
-            answer=pct(register["answer"]),
-            satisfaction=pct(f["satisfaction"]["rate"]),
+            ack=percent(register["acknowledge"], lang),
+            answer=percent(register["answer"], lang),
+            satisfaction=percent(f["satisfaction"]["rate"], lang),
         ),
     ]
     late = [a for a in report["actions"] if a["overdue"]]
@@ -58,7 +58,7 @@ def _summary(app: App, report: dict[str, Any], month: str) -> tuple[str, str]:
             f"- {c['product']} / {c['category']} : {c['count']}" for c in report["recurring"]
         ]
     text = "\n".join([*lines, "", said["full"], ""])
-    return said["subject"].format(month=month), text
+    return typeset(said["subject"].format(month=month), lang), typeset(text, lang)
 
 
 def queue_monthly_review(*, app: App, at: datetime | None = None) -> int:

@@ -27,9 +27,9 @@ from complaints.models import (
 )
 from complaints.repository import NotFound
 from complaints.services.errors import RuleViolation
-from complaints.services.history import Actor, record
+from complaints.services.history import record
 from complaints.services.privacy import anonymise
-from complaints.services.staff import require_member
+from complaints.services.staff import staff_actor
 
 
 def _complaints(session: Session, email: str, *, lock: bool = False) -> list[Complaint]:
@@ -102,7 +102,7 @@ def export(*, app: App, email: str, actor: str, at: datetime | None = None) -> d
     """Everything held about the person with this e-mail address, as plain JSON-ready data."""
     at = at_or_now(at)
     with app.db.transaction() as session:
-        staff = Actor("staff", require_member(session, actor, at=at).name)
+        staff = staff_actor(session, actor, at=at)
         complaints = _complaints(session, email)
         people = {c.complainant.id: c.complainant for c in complaints}
         data = {
@@ -136,7 +136,7 @@ def rectify(
     if not clean:
         raise RuleViolation("nothing to rectify: give a name, an e-mail address or a phone number")
     with app.db.transaction() as session:
-        staff = Actor("staff", require_member(session, actor, at=at).name)
+        staff = staff_actor(session, actor, at=at)
         complaints = _complaints(session, email, lock=True)
         for c in complaints:
             for field, value in clean.items():
@@ -170,7 +170,7 @@ def erase(
     while one is still being handled. The references anonymised."""
     at = at_or_now(at)
     with app.db.transaction() as session:
-        staff = Actor("staff", require_member(session, actor, at=at).name)
+        staff = staff_actor(session, actor, at=at)
         complaints = _complaints(session, email, lock=True)
         open_ = [c.reference for c in complaints if c.state != State.CLOSED]
         if open_:

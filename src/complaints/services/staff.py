@@ -15,6 +15,7 @@ from complaints.app import App
 from complaints.clock import at_or_now
 from complaints.models import StaffMember
 from complaints.services.errors import RuleViolation
+from complaints.services.history import Actor, recorded_time
 
 ROLES = ("agent", "manager", "admin")
 RANK = {role: rank for rank, role in enumerate(ROLES)}
@@ -48,6 +49,12 @@ def require_member(session: Session, name: str, *, at: datetime) -> Staff:
             else "say who acts (--by NAME or COMPLAINTS_STAFF_NAME): every step has an owner"
         )
     return Staff(name=member.name, role=member.role)
+
+
+def staff_actor(session: Session, name: str, *, at: datetime) -> Actor:
+    """Who takes a step dated `at`: a known member, active when the step is recorded (a step
+    dated back cannot borrow a token's past)."""
+    return Actor("staff", require_member(session, name, at=recorded_time(session, at)).name)
 
 
 def _digest(token: str) -> str:

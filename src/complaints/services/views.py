@@ -12,8 +12,8 @@ from complaints.app import App
 from complaints.clock import at_or_now
 from complaints.lifecycle import State
 from complaints.models import Action, Complaint, Event, OutboxMessage, Survey
-from complaints.services.history import Actor, record
-from complaints.services.staff import require_member
+from complaints.services.history import record
+from complaints.services.staff import staff_actor
 from complaints.words import explain
 
 
@@ -96,13 +96,13 @@ def show(
     if viewer is not None:
         with app.db.transaction() as session:
             now = at_or_now(None)
-            member = require_member(session, viewer, at=now)
+            reader = staff_actor(session, viewer, at=now)
             complaint = repository.get(session=session, reference=reference)
             record(
                 session,
                 complaint,
                 at=now,
-                actor=Actor("staff", member.name),
+                actor=reader,
                 action="personal_data_viewed",
                 reason=f"complaint read through {channel}",
             )
