@@ -56,6 +56,19 @@ def answer(
     )
 
 
+def outbox(app: App, reference: str, kind: str) -> list[OutboxMessage]:
+    """The e-mails of `kind` written for the complaint, in order."""
+    with app.db.reader() as session:
+        return list(
+            session.scalars(
+                select(OutboxMessage)
+                .join(Complaint, Complaint.id == OutboxMessage.complaint_id)
+                .where(Complaint.reference == reference, OutboxMessage.kind == kind)
+                .order_by(OutboxMessage.id)
+            )
+        )
+
+
 def exactly_once(app: App, smtp: MailSink, count: int) -> None:
     """`count` complaints, each acknowledged once: one event, one e-mail sent, one received."""
     with app.db.reader() as session:

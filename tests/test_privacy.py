@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from complaints.app import App
 from complaints.intake import Rectification
-from complaints.models import Complaint, OutboxMessage
+from complaints.models import Complaint
 from complaints.reporting.figures import overview
 from complaints.reporting.sql import Scope
 from complaints.repository import NotFound
@@ -21,7 +21,7 @@ from complaints.services.errors import RuleViolation
 from complaints.services.integrity import verify
 from complaints.services.views import show
 from tests.conftest import BACKENDS, intake
-from tests.factories import answer
+from tests.factories import answer, outbox
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PERSONAL = ["Marie Lefèvre", "marie.lefevre@exemple.fr", "06 12 34 56 78", "Colis jamais livré"]
@@ -44,17 +44,6 @@ def closed(app: App, at: datetime = T0, **overrides: object) -> str:
     answer(app, reference, at + timedelta(days=2))
     handling.close(app=app, reference=reference, by="Camille", reason="réglé", at=at + timedelta(3))
     return reference
-
-
-def outbox(app: App, reference: str, kind: str) -> list[OutboxMessage]:
-    with app.db.reader() as session:
-        return list(
-            session.scalars(
-                select(OutboxMessage)
-                .join(Complaint, Complaint.id == OutboxMessage.complaint_id)
-                .where(Complaint.reference == reference, OutboxMessage.kind == kind)
-            )
-        )
 
 
 def token_of(app: App, reference: str) -> str:

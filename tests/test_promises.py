@@ -9,12 +9,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from complaints import app as wiring
 from complaints.app import App
 from complaints.mail.sender import MemorySender
-from complaints.models import Complaint, OutboxMessage
+from complaints.models import OutboxMessage
 from complaints.reporting.promises import register
 from complaints.reporting.sql import Scope
 from complaints.services import automation, delivery, handling, intake
@@ -22,7 +21,7 @@ from complaints.services.errors import RuleViolation
 from complaints.services.views import show
 from tests.conftest import BACKENDS
 from tests.conftest import intake as sample
-from tests.factories import answer, end_of
+from tests.factories import answer, end_of, outbox
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Monday 2 March 2026, 10:00 in Paris
 
@@ -40,18 +39,6 @@ def step(app: App, reference: str, at: datetime, *steps: automation.Step_) -> li
     return [automation.run_step(app, s, [reference], at)[reference] for s in steps]
 
 
-def mails(app: App, reference: str, kind: str) -> list[OutboxMessage]:
-    with app.db.reader() as session:
-        return list(
-            session.scalars(
-                select(OutboxMessage)
-                .join(Complaint, Complaint.id == OutboxMessage.complaint_id)
-                .where(Complaint.reference == reference, OutboxMessage.kind == kind)
-                .order_by(OutboxMessage.id)
-            )
-        )
-
-
 def text(message: OutboxMessage) -> str:
     return " ".join(message.text_body.split())
 
@@ -65,19 +52,19 @@ def test_the_date_told_is_the_date_enforced(app: App) -> None:
     assert receipt.answer_by == end_of(date(2026, 3, 7))  # what the confirmation page shows
     step(app, reference, T0, automation.acknowledge, automation.start_analysis)
     asyncio.run(delivery.deliver(app=app, references=[reference], at=T0))
-    [ack] = mails(app, reference, "acknowledgement")
+    [ack] = outbox(app, reference, "acknowledgement")
     assert "au plus tard le 7 mars 2026" in text(ack)
     assert show(app=app, reference=reference)["answer_by"] == end_of(date(2026, 3, 7)).isoformat()
     assert step(app, reference, end_of(date(2026, 3, 7)), automation.alert_overdue) == ["skipped"]
     assert step(app, reference, day(6), automation.alert_overdue) == ["manager_alerted"]
-    [alert] = mails(app, reference, "manager_alert")
+    [alert] = outbox(app, reference, "manager_alert")
     assert "au plus tard le 7 mars 2026" in text(alert)
     assert "transmise au médiateur le 13 mars 2026" in text(alert)
     assert step(app, reference, day(10.5), automation.refer_overdue) == ["skipped"]
     assert step(app, reference, day(11), automation.refer_overdue) == ["referred_to_mediator"]
-    [case] = mails(app, reference, "mediator_case")
+    [case] = outbox(app, reference, "mediator_case")
     assert "réponse promise au plus tard le 7 mars 2026" in text(case)
-    [told] = mails(app, reference, "mediator_referral")
+    [told] = outbox(app, reference, "mediator_referral")
     assert "Nous n'avons pas pu vous répondre dans le délai que nous vous avions promis" in text(
         told
     )
@@ -87,7 +74,7 @@ def test_the_date_told_in_english_on_the_phone(app: App) -> None:
     call = sample(channel="phone", language="en", subject="Heater", description="It caught fire.")
     reference = intake.receive(app=app, intake=call, at=T0).reference
     step(app, reference, T0, automation.acknowledge, automation.start_analysis)
-    [ack] = mails(app, reference, "acknowledgement")
+    [ack] = outbox(app, reference, "acknowledgement")
     assert "by 7 March 2026 at the latest" in text(ack)
     assert show(app=app, reference=reference)["answer_by"] == end_of(date(2026, 3, 7)).isoformat()
 
@@ -120,7 +107,7 @@ def test_each_promise_has_its_own_alert(app: App) -> None:
     step(app, reference, late, automation.start_analysis)
     assert step(app, reference, day(16), automation.alert_overdue) == ["manager_alerted"]
     assert step(app, reference, day(17), automation.alert_overdue) == ["skipped"]  # once each
-    alerts = [text(m) for m in mails(app, reference, "manager_alert")]
+    alerts = [text(m) for m in outbox(app, reference, "manager_alert")]
     assert len(alerts) == 2
     assert "l'accusé de réception n'a pas été accepté" in alerts[0]
     assert "la réponse promise au client n'a pas été envoyée" in alerts[1]
@@ -223,5 +210,5 @@ def test_a_web_complaint_after_midnight_in_paris_counts_from_that_day(fake_app: 
     receipt = intake.receive(app=fake_app, intake=sample(), at=late)
     assert receipt.answer_by == end_of(date(2027, 1, 9))
     step(fake_app, receipt.reference, late, automation.acknowledge)
-    [ack] = mails(fake_app, receipt.reference, "acknowledgement")
+    [ack] = outbox(fake_app, receipt.reference, "acknowledgement")
     assert "réclamation du 25 décembre 2026" in text(ack) and "9 janvier 2027" in text(ack)

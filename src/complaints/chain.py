@@ -37,24 +37,19 @@ def fingerprint(key: bytes) -> str:
     return _mac(key, "complaints seal key")[:16]
 
 
+def _content(row: Any, reason_digest: str, *, recorded: bool) -> str:
+    """An event's sealed content as canonical JSON (the same on every database); the former
+    seal had no recorded time."""
+    values: list[Any] = [row.complaint_id, row.at.isoformat()]
+    if recorded:
+        values.append(row.recorded_at.isoformat() if row.recorded_at else None)
+    values += [row.actor_kind, row.actor, row.action, row.from_state, row.to_state]
+    return _canonical([*values, reason_digest, row.data or {}])
+
+
 def seal(key: bytes, prev_hash: str, row: Any, reason_digest: str) -> str:
-    """The hash of one event after `prev_hash` (canonical JSON: the same on every database)."""
-    recorded = row.recorded_at.isoformat() if row.recorded_at else None
-    content = _canonical(
-        [
-            row.complaint_id,
-            row.at.isoformat(),
-            recorded,
-            row.actor_kind,
-            row.actor,
-            row.action,
-            row.from_state,
-            row.to_state,
-            reason_digest,
-            row.data or {},
-        ]
-    )
-    return _mac(key, f"event\n{prev_hash}\n{content}")
+    """The hash of one event after `prev_hash`, under the key."""
+    return _mac(key, f"event\n{prev_hash}\n{_content(row, reason_digest, recorded=True)}")
 
 
 def head_seal(key: bytes, complaint_id: int, length: int, last_hash: str | None) -> str:
@@ -75,17 +70,5 @@ def fact_seal(key: bytes, name: str, value: str) -> str:
 def seal_v2(prev_hash: str, row: Any, reason_digest: str) -> str:
     """The former, unkeyed seal (revision 0006), over the reason's digest; for migrations, which
     also check the first seal (revisions 0004-0005) with it, given the reason itself."""
-    content = _canonical(
-        [
-            row.complaint_id,
-            row.at.isoformat(),
-            row.actor_kind,
-            row.actor,
-            row.action,
-            row.from_state,
-            row.to_state,
-            reason_digest,
-            row.data or {},
-        ]
-    )
+    content = _content(row, reason_digest, recorded=False)
     return hashlib.sha256(f"{prev_hash}\n{content}".encode()).hexdigest()

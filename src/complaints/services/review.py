@@ -3,7 +3,7 @@ quality managers configured. One per month and recipient, however often the flow
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.utils import parseaddr
 from typing import Any
 
@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from complaints.app import App
 from complaints.clock import at_or_now
+from complaints.dates import long_date
 from complaints.models import OutboxMessage
 from complaints.reporting.report import build, to_html
 from complaints.reporting.sql import Scope
@@ -50,8 +51,11 @@ def _summary(app: App, report: dict[str, Any], month: str) -> tuple[str, str]:
     ]
     late = [a for a in report["actions"] if a["overdue"]]
     if late:
+        zone = app.conduct.organisation.timezone
         lines += ["", said["late_actions"]] + [
-            f"- {a['reference']} {a['owner']} ({a['due_on']}) : {a['description']}" for a in late
+            f"- {a['reference']} — {a['owner']} ({long_date(date.fromisoformat(a['due_on']), lang, zone)})"
+            f" : {a['description']}"
+            for a in late
         ]
     if report["recurring"]:
         lines += ["", said["recurring"]] + [
