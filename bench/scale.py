@@ -34,7 +34,7 @@ from complaints.mail.sink import MailSink  # noqa: E402
 from complaints.services import feedback  # noqa: E402
 from complaints.services.intake import receive  # noqa: E402
 from complaints.services.views import show  # noqa: E402
-from tests.conftest import _reset_postgres, intake  # noqa: E402
+from tests.conftest import _reset_postgres, intake, simulated  # noqa: E402
 from tests.factories import answer  # noqa: E402
 from tests.test_scale import (  # noqa: E402
     prefect_on_postgres,
@@ -59,7 +59,7 @@ def measure(count: int, runs: int, folder: Path) -> dict[str, Any]:
     with MailSink() as sink:
         os.environ["COMPLAINTS_SMTP_PORT"] = str(sink.port)
         wiring.reset()
-        app = wiring.get_app()
+        app = simulated(wiring.get_app())  # the staff answer an hour later, customers a week after
         server, env = prefect_on_postgres(folder, "prefect_bench")
         env |= {k: v for k, v in os.environ.items() if k.startswith("COMPLAINTS_")}
         env["PREFECT_LOGGING_LEVEL"] = "WARNING"

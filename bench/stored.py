@@ -14,7 +14,9 @@ from report import store
 from sqlalchemy import insert, select
 
 from complaints.db import Database
+from complaints.keys import seal_key
 from complaints.models import Complaint, Event, OutboxMessage
+from complaints.settings import get_settings
 
 STEPS = [(None, "received"), ("received", "acknowledged"), ("in_analysis", "answered")]
 STEPS += [("awaiting_feedback", "closed")]
@@ -101,12 +103,14 @@ STORES = Path(
 
 def prepared(count: int) -> Path:
     """A SQLite file holding `count` stored complaints, filled once for every benchmark."""
-    path = STORES / f"stored-{count}.db"
+    path = STORES / f"stored-v7-{count}.db"  # schema 0007: keyed seals, a simulated clock
     if not path.exists():
         STORES.mkdir(parents=True, exist_ok=True)
         filling = path.with_suffix(".filling")
         remove(filling)  # half filled by an interrupted run
-        database = Database(f"sqlite:///{filling}")
+        database = Database(f"sqlite:///{filling}", seal_key(get_settings()))
+        database.ensure_schema()
+        database.simulate_clock()  # its histories are dated years back, as the runs' steps are
         fill(database, count)
         database.dispose()
         filling.rename(path)

@@ -40,7 +40,7 @@ from complaints.mail.sink import free_port
 from complaints.prefect_server import PrefectServer
 from complaints.services import automation, delivery, feedback
 from complaints.services.intake import receive
-from tests.conftest import intake
+from tests.conftest import intake, simulated
 from tests.factories import answer
 
 TICKS = 100  # the clock: Linux reports CPU time in 1/100 s
@@ -111,6 +111,7 @@ async def direct(count: int) -> list[str]:
     automation.run_step(app, automation.send_survey, refs, later)
     await delivery.deliver(app=app, references=refs, at=later)
     satisfied(refs, later + timedelta(hours=1))
+    await delivery.deliver(app=app, references=refs, at=later + timedelta(hours=1))  # closure
     return refs
 
 
@@ -127,12 +128,14 @@ async def flows(count: int) -> list[str]:
     later = start + timedelta(days=8)
     await orchestration.run_due(later)  # surveys
     satisfied(refs, later + timedelta(hours=1))
+    await orchestration.handle(None, later + timedelta(hours=1))  # the closure e-mails
     return refs
 
 
 def run(kind: str, count: int, database: Path, server_pid: int | None) -> dict[str, float]:
     os.environ["COMPLAINTS_DATABASE_URL"] = f"sqlite:///{database}"
     wiring.reset()
+    simulated(wiring.get_app())  # the staff answer an hour later, the customers a week after
     cpu, server_cpu, started = (
         time.process_time(),
         cpu_of(server_pid) if server_pid else 0.0,
@@ -188,9 +191,9 @@ def main() -> None:
         finally:
             server.stop()
     mails = len(list((folder / "mail").glob("*.eml")))
-    expected = len(sizes) * (2 * count + 20) * 3
+    expected = len(sizes) * (2 * count + 20) * 4
     print(
-        f"  e-mails received: {mails:,} of {expected:,} (3 a lifecycle: acknowledgement, answer, survey)"
+        f"  e-mails received: {mails:,} of {expected:,} (4 a lifecycle: acknowledgement, answer, survey, closure)"
     )
     shutil.rmtree(folder, ignore_errors=True)
 
