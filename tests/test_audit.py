@@ -7,14 +7,23 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from complaints.app import App
 from complaints.reporting.improvement import actions, complete
 from complaints.reporting.report import build
 from complaints.reporting.sql import Scope
 from complaints.services import automation, delivery, intake
 from complaints.services.history import Actor, record
+from tests.conftest import BACKENDS
 from tests.conftest import intake as sample
 from tests.factories import answer
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 NOW = T0 + timedelta(days=40)
@@ -45,10 +54,10 @@ def statuses(app: App) -> dict[str, dict[str, Any]]:
     return {part: {i["key"]: i["status"] for i in items} for part, items in report["audit"].items()}
 
 
-def test_a_year_of_promises_kept_is_evidenced(fake_app: App) -> None:
-    handled(fake_app, "web", ack_hours=0.1, answer_day=5)
-    handled(fake_app, "letter", ack_hours=0.2, answer_day=6)
-    found = statuses(fake_app)
+def test_a_year_of_promises_kept_is_evidenced(app: App) -> None:
+    handled(app, "web", ack_hours=0.1, answer_day=5)
+    handled(app, "letter", ack_hours=0.2, answer_day=6)
+    found = statuses(app)
     assert found["principles"] == {
         "visibility": "evidenced",
         "accessibility": "evidenced",
@@ -65,12 +74,12 @@ def test_a_year_of_promises_kept_is_evidenced(fake_app: App) -> None:
     assert charter["neutrality"] == "not_recorded" and charter["competence"] == "partial"
 
 
-def test_promises_broken_are_not_met(fake_app: App) -> None:
-    late = _id(fake_app, handled(fake_app, "web", ack_hours=3, answer_day=None))  # 3 h late
-    with fake_app.db.transaction() as session:  # a step written by hand, by nobody known
+def test_promises_broken_are_not_met(app: App) -> None:
+    late = _id(app, handled(app, "web", ack_hours=3, answer_day=None))  # 3 h late
+    with app.db.transaction() as session:  # a step written by hand, by nobody known
         someone = Actor("staff", "quelqu'un")
         record(session, late, at=T0 + timedelta(days=1), actor=someone, action="assign")
-    found = statuses(fake_app)
+    found = statuses(app)
     assert found["principles"]["responsiveness"] == "not_met"  # 0 % on time, both promises
     assert found["principles"]["accessibility"] == "not_met"  # one channel of the two asked
     assert found["principles"]["accountability"] == "not_met"
@@ -79,26 +88,24 @@ def test_promises_broken_are_not_met(fake_app: App) -> None:
     assert found["charter"]["law"] == "not_met"  # the written complaint went unanswered
 
 
-def test_an_empty_period_proves_nothing(fake_app: App) -> None:
-    found = statuses(fake_app)
+def test_an_empty_period_proves_nothing(app: App) -> None:
+    found = statuses(app)
     assert found["principles"]["visibility"] == "no_data"
     assert found["principles"]["responsiveness"] == "no_data"
     assert found["principles"]["charges"] == "declared"  # a statement, never "evidenced"
 
 
-def test_a_referral_without_consent_must_withhold(fake_app: App) -> None:
+def test_a_referral_without_consent_must_withhold(app: App) -> None:
     from complaints.services import handling
 
-    reference = handled(fake_app, "web", ack_hours=0.1, answer_day=None)
-    with fake_app.db.transaction() as session:
+    reference = handled(app, "web", ack_hours=0.1, answer_day=None)
+    with app.db.transaction() as session:
         session.execute(_consent_off(reference))
-    handling.escalate(
-        app=fake_app, reference=reference, by="Luc", reason="x", at=T0 + timedelta(days=2)
-    )
-    assert statuses(fake_app)["principles"]["confidentiality"] == "evidenced"
-    with fake_app.db.transaction() as session:  # as if the file had gone out whole
+    handling.escalate(app=app, reference=reference, by="Luc", reason="x", at=T0 + timedelta(days=2))
+    assert statuses(app)["principles"]["confidentiality"] == "evidenced"
+    with app.db.transaction() as session:  # as if the file had gone out whole
         session.execute(_withheld_nothing(reference))
-    assert statuses(fake_app)["principles"]["confidentiality"] == "not_met"
+    assert statuses(app)["principles"]["confidentiality"] == "not_met"
 
 
 def _id(app: App, reference: str) -> int:

@@ -12,7 +12,7 @@ import pytest
 
 from complaints import app as wiring
 from complaints.app import App
-from complaints.mail.sender import MemorySender
+from complaints.mail.sink import MailSink
 from complaints.models import OutboxMessage
 from complaints.reporting.promises import register
 from complaints.reporting.sql import Scope
@@ -114,43 +114,43 @@ def test_each_promise_has_its_own_alert(app: App) -> None:
     assert step(app, reference, day(21), automation.refer_overdue) == ["referred_to_mediator"]
 
 
-def test_an_acknowledgement_stuck_in_the_outbox_is_alerted_once(fake_app: App) -> None:
-    reference = intake.receive(app=fake_app, intake=sample(), at=T0).reference
-    step(fake_app, reference, T0, automation.acknowledge, automation.start_analysis)
+def test_an_acknowledgement_stuck_in_the_outbox_is_alerted_once(app: App) -> None:
+    reference = intake.receive(app=app, intake=sample(), at=T0).reference
+    step(app, reference, T0, automation.acknowledge, automation.start_analysis)
     hour = T0 + timedelta(minutes=60)
-    assert step(fake_app, reference, hour, automation.alert_overdue) == ["skipped"]  # at, not after
-    assert step(fake_app, reference, hour + timedelta(minutes=1), automation.alert_overdue) == [
+    assert step(app, reference, hour, automation.alert_overdue) == ["skipped"]  # at, not after
+    assert step(app, reference, hour + timedelta(minutes=1), automation.alert_overdue) == [
         "manager_alerted"
     ]
-    assert step(fake_app, reference, day(1), automation.alert_overdue) == ["skipped"]
+    assert step(app, reference, day(1), automation.alert_overdue) == ["skipped"]
 
 
-def test_kept_means_accepted_by_the_mail_server(fake_app: App) -> None:
-    reference = intake.receive(app=fake_app, intake=sample(), at=T0).reference
-    step(fake_app, reference, T0, automation.acknowledge, automation.start_analysis)
-    history = show(app=fake_app, reference=reference)["history"]
+def test_kept_means_accepted_by_the_mail_server(app: App, smtp: MailSink) -> None:
+    reference = intake.receive(app=app, intake=sample(), at=T0).reference
+    step(app, reference, T0, automation.acknowledge, automation.start_analysis)
+    history = show(app=app, reference=reference)["history"]
     assert history[1]["reason"] == "acknowledgement written, its e-mail queued"
 
     def acknowledge_kept(now: datetime) -> tuple[int, int]:
         [ack] = [
             p
-            for p in register(app=fake_app, scope=Scope(T0, day(1)), now=now)
+            for p in register(app=app, scope=Scope(T0, day(1)), now=now)
             if p["key"] == "acknowledge"
         ]
         return ack["due"], ack["kept"]
 
     assert acknowledge_kept(T0 + timedelta(minutes=30)) == (0, 0)  # not yet due
     assert acknowledge_kept(T0 + timedelta(hours=2)) == (1, 0)  # due, not delivered
-    fake_app._sender = MemorySender(failures=1)
-    report = asyncio.run(delivery.deliver(app=fake_app, references=[reference], at=T0))
+    smtp.refuse_next(1)
+    report = asyncio.run(delivery.deliver(app=app, references=[reference], at=T0))
     assert report.failed == [reference] and acknowledge_kept(day(1)) == (1, 0)
-    asyncio.run(delivery.deliver(app=fake_app, references=[reference], at=T0 + timedelta(hours=3)))
+    asyncio.run(delivery.deliver(app=app, references=[reference], at=T0 + timedelta(hours=3)))
     assert acknowledge_kept(day(1)) == (1, 0)  # delivered, but after the promised hour
-    actions = [e["reason"] for e in show(app=fake_app, reference=reference)["history"]]
+    actions = [e["reason"] for e in show(app=app, reference=reference)["history"]]
     assert "acknowledgement e-mail accepted by the mail server" in actions
-    in_time = intake.receive(app=fake_app, intake=sample(), at=T0).reference
-    step(fake_app, in_time, T0, automation.acknowledge)
-    asyncio.run(delivery.deliver(app=fake_app, references=[in_time], at=T0 + timedelta(minutes=5)))
+    in_time = intake.receive(app=app, intake=sample(), at=T0).reference
+    step(app, in_time, T0, automation.acknowledge)
+    asyncio.run(delivery.deliver(app=app, references=[in_time], at=T0 + timedelta(minutes=5)))
     assert acknowledge_kept(day(1)) == (2, 1)
 
 
@@ -189,13 +189,13 @@ def test_on_the_real_clock_a_step_is_never_dated_back_past_the_history_or_ahead(
     assert cause["kind"] == "late" and cause["claimed"][:10] == respond["at"][:10]
 
 
-def test_an_answer_cannot_be_dated_before_the_overdue_alert(fake_app: App) -> None:
-    reference = intake.receive(app=fake_app, intake=sample(), at=T0).reference
-    step(fake_app, reference, T0, automation.acknowledge, automation.start_analysis)
-    step(fake_app, reference, day(16), automation.alert_overdue)
+def test_an_answer_cannot_be_dated_before_the_overdue_alert(app: App) -> None:
+    reference = intake.receive(app=app, intake=sample(), at=T0).reference
+    step(app, reference, T0, automation.acknowledge, automation.start_analysis)
+    step(app, reference, day(16), automation.alert_overdue)
     with pytest.raises(RuleViolation, match="last event"):
         handling.record_analysis(
-            app=fake_app,
+            app=app,
             reference=reference,
             by="Camille",
             root_cause="x",
@@ -205,10 +205,24 @@ def test_an_answer_cannot_be_dated_before_the_overdue_alert(fake_app: App) -> No
         )
 
 
-def test_a_web_complaint_after_midnight_in_paris_counts_from_that_day(fake_app: App) -> None:
+def test_a_web_complaint_after_midnight_in_paris_counts_from_that_day(app: App) -> None:
     late = datetime(2026, 12, 24, 23, 30, tzinfo=UTC)  # 00:30 on 25 December in Paris
-    receipt = intake.receive(app=fake_app, intake=sample(), at=late)
+    receipt = intake.receive(app=app, intake=sample(), at=late)
     assert receipt.answer_by == end_of(date(2027, 1, 9))
-    step(fake_app, receipt.reference, late, automation.acknowledge)
-    [ack] = outbox(fake_app, receipt.reference, "acknowledgement")
+    step(app, receipt.reference, late, automation.acknowledge)
+    [ack] = outbox(app, receipt.reference, "acknowledgement")
     assert "réclamation du 25 décembre 2026" in text(ack) and "9 janvier 2027" in text(ack)
+
+
+def test_every_step_names_a_known_active_member(app: App) -> None:
+    from complaints.services import staff
+
+    reference = intake.receive(app=app, intake=sample(), at=T0).reference
+    step(app, reference, T0, automation.acknowledge, automation.start_analysis)
+    for who in ("Mallory", " "):
+        with pytest.raises(RuleViolation, match=r"staff member|who acts"):
+            handling.escalate(app=app, reference=reference, by=who, reason="x", at=day(1))
+    staff.revoke(app=app, name="Lea")
+    with pytest.raises(RuleViolation, match="revoked or expired"):
+        handling.escalate(app=app, reference=reference, by="Lea", reason="x", at=day(1))
+    assert show(app=app, reference=reference)["state"] == "in_analysis"  # nothing written

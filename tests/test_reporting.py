@@ -16,8 +16,15 @@ from complaints.reporting.report import build, to_csv, to_html
 from complaints.reporting.sql import Scope
 from complaints.services import automation, delivery, feedback, handling, intake
 from complaints.services.views import show
+from tests.conftest import BACKENDS
 from tests.conftest import intake as sample
 from tests.factories import answer
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 NOW = datetime(2026, 4, 30, 12, 0, tzinfo=UTC)
@@ -43,13 +50,13 @@ def received(app: App, n: float, ack_after_hours: float | None, **changes: str) 
 
 
 @pytest.fixture
-def known(fake_app: App) -> dict[str, str]:
+def known(app: App) -> dict[str, str]:
     """A: on time everywhere, satisfied.  B: acknowledged 2 h late, answered late (day 20), review.
     C: phone, never answered (overdue).  D: received the last day, not yet due."""
-    a = received(fake_app, 0, 0.5, channel="web", product="Box Fibre", region="Bretagne")
-    b = received(fake_app, 1, 2.0, channel="letter", product="Box Fibre", region="Bretagne")
+    a = received(app, 0, 0.5, channel="web", product="Box Fibre", region="Bretagne")
+    b = received(app, 1, 2.0, channel="letter", product="Box Fibre", region="Bretagne")
     c = received(
-        fake_app,
+        app,
         2,
         0.25,
         channel="phone",
@@ -57,19 +64,19 @@ def known(fake_app: App) -> dict[str, str]:
         region="Occitanie",
         description="Facture erronée, remboursement demandé",
     )
-    d = received(fake_app, 58, None, channel="web", product="Mobile", region="Occitanie")
-    answer(fake_app, a, day(10))
-    deliver(fake_app, a, day(10))
-    answer(fake_app, b, day(21))  # received day 1, promised to the end of day 16
-    deliver(fake_app, b, day(21))
-    automation.run_step(fake_app, automation.send_survey, [a, b], day(29))
-    feedback.record_feedback(app=fake_app, reference=a, satisfied=True, at=day(30))
-    feedback.record_feedback(app=fake_app, reference=b, satisfied=False, at=day(30))
+    d = received(app, 58, None, channel="web", product="Mobile", region="Occitanie")
+    answer(app, a, day(10))
+    deliver(app, a, day(10))
+    answer(app, b, day(21))  # received day 1, promised to the end of day 16
+    deliver(app, b, day(21))
+    automation.run_step(app, automation.send_survey, [a, b], day(29))
+    feedback.record_feedback(app=app, reference=a, satisfied=True, at=day(30))
+    feedback.record_feedback(app=app, reference=b, satisfied=False, at=day(30))
     return {"a": a, "b": b, "c": c, "d": d}
 
 
-def test_counts_times_and_rates(fake_app: App, known: dict[str, str]) -> None:
-    f = overview(app=fake_app, scope=Scope(since=T0, until=NOW), now=NOW)
+def test_counts_times_and_rates(app: App, known: dict[str, str]) -> None:
+    f = overview(app=app, scope=Scope(since=T0, until=NOW), now=NOW)
     assert f["total"] == 4
     assert dict(f["by"]["channel"]) == {"web": 2, "letter": 1, "phone": 1}
     assert f["trend"] == [("2026-03", 3), ("2026-04", 1)]
@@ -85,17 +92,13 @@ def test_counts_times_and_rates(fake_app: App, known: dict[str, str]) -> None:
     assert (f["open_now"], f["overdue_now"]) == (3, 2)  # B reopened (due again day 45), C
 
 
-def test_filters_narrow_every_figure(fake_app: App, known: dict[str, str]) -> None:
-    f = overview(
-        app=fake_app, scope=Scope(since=T0, until=NOW, filters={"product": "Mobile"}), now=NOW
-    )
+def test_filters_narrow_every_figure(app: App, known: dict[str, str]) -> None:
+    f = overview(app=app, scope=Scope(since=T0, until=NOW, filters={"product": "Mobile"}), now=NOW)
     assert f["total"] == 2 and f["answer_days"]["count"] == 0
 
 
-def test_promise_register_rates_breaches_and_causes(fake_app: App, known: dict[str, str]) -> None:
-    promises = {
-        p["key"]: p for p in register(app=fake_app, scope=Scope(since=T0, until=NOW), now=NOW)
-    }
+def test_promise_register_rates_breaches_and_causes(app: App, known: dict[str, str]) -> None:
+    promises = {p["key"]: p for p in register(app=app, scope=Scope(since=T0, until=NOW), now=NOW)}
     ack = promises["acknowledge"]
     assert (ack["due"], ack["kept"]) == (4, 2)  # D was never acknowledged: past its 60 minutes
     causes = {b["reference"]: b["cause"] for b in ack["breaches"]}
@@ -113,21 +116,21 @@ def test_promise_register_rates_breaches_and_causes(fake_app: App, known: dict[s
     assert (promises["mediation"]["due"], promises["mediation"]["kept"]) == (2, 2)
 
 
-def test_recurring_causes_are_flagged_with_their_complaints(fake_app: App) -> None:
-    refs = [received(fake_app, n, 0.1) for n in (0, 5, 9)]  # same product and category
-    received(fake_app, 10, 0.1, product="Autre")
-    flagged = recurring(app=fake_app, until=day(30))
+def test_recurring_causes_are_flagged_with_their_complaints(app: App) -> None:
+    refs = [received(app, n, 0.1) for n in (0, 5, 9)]  # same product and category
+    received(app, 10, 0.1, product="Autre")
+    flagged = recurring(app=app, until=day(30))
     assert [(c["product"], c["category"], c["count"]) for c in flagged] == [
         ("Box Fibre", "delivery", 3)
     ]
     assert sorted(flagged[0]["references"]) == sorted(refs)
-    assert recurring(app=fake_app, until=day(200)) == []  # outside the 90-day window
+    assert recurring(app=app, until=day(200)) == []  # outside the 90-day window
 
 
-def test_actions_tracked_to_completion_and_effect_checked(fake_app: App) -> None:
-    first = received(fake_app, 0, 0.1)
+def test_actions_tracked_to_completion_and_effect_checked(app: App) -> None:
+    first = received(app, 0, 0.1)
     handling.record_analysis(
-        app=fake_app,
+        app=app,
         reference=first,
         by="A",
         root_cause="Tri",
@@ -136,7 +139,7 @@ def test_actions_tracked_to_completion_and_effect_checked(fake_app: App) -> None
         at=day(1),
     )
     handling.plan_action(
-        app=fake_app,
+        app=app,
         reference=first,
         by="A",
         kind=ActionKind.CORRECTIVE,
@@ -145,25 +148,25 @@ def test_actions_tracked_to_completion_and_effect_checked(fake_app: App) -> None
         due_on=date(2026, 3, 10),
         at=day(1),
     )
-    [row] = actions(app=fake_app, today=date(2026, 3, 20))
+    [row] = actions(app=app, today=date(2026, 3, 20))
     assert row["overdue"] is True
-    complete(app=fake_app, action_id=row["id"], by="Camille", at=day(12))
-    assert check_effectiveness(app=fake_app, at=day(50)) == []  # too early (90 days)
-    received(fake_app, 40, 0.1)  # the same cause came back after the action
-    [checked] = check_effectiveness(app=fake_app, at=day(110))
+    complete(app=app, action_id=row["id"], by="Camille", at=day(12))
+    assert check_effectiveness(app=app, at=day(50)) == []  # too early (90 days)
+    received(app, 40, 0.1)  # the same cause came back after the action
+    [checked] = check_effectiveness(app=app, at=day(110))
     assert (checked["effective"], checked["new_complaints"]) == (False, 1)
     assert "action_effectiveness_checked" in [
-        e["action"] for e in show(app=fake_app, reference=first)["history"]
+        e["action"] for e in show(app=app, reference=first)["history"]
     ]
-    assert check_effectiveness(app=fake_app, at=day(120)) == []  # checked once
+    assert check_effectiveness(app=app, at=day(120)) == []  # checked once
 
 
-def test_report_forms(fake_app: App, known: dict[str, str]) -> None:
-    report = build(app=fake_app, scope=Scope(since=T0, until=NOW), now=NOW)
-    html = to_html(fake_app, report)
+def test_report_forms(app: App, known: dict[str, str]) -> None:
+    report = build(app=app, scope=Scope(since=T0, until=NOW), now=NOW)
+    html = to_html(app, report)
     assert "<svg" in html and "Accuser réception immédiatement" in html
     assert "33,3\u202f%" in html and "4 jours de retard" in html
-    public = to_html(fake_app, report, public=True)
+    public = to_html(app, report, public=True)
     assert known["c"] not in public and "<svg" not in public  # aggregates only
     csv = to_csv(report)
     assert "promise_rate,answer,0.3333" in csv and "by_channel,web,2" in csv
@@ -174,10 +177,8 @@ def test_report_forms(fake_app: App, known: dict[str, str]) -> None:
     assert len(report["audit"]["charter"]) == 10
 
 
-def test_one_definition_of_on_time_wherever_it_appears(
-    fake_app: App, known: dict[str, str]
-) -> None:
-    report = build(app=fake_app, scope=Scope(since=T0, until=NOW), now=NOW)
+def test_one_definition_of_on_time_wherever_it_appears(app: App, known: dict[str, str]) -> None:
+    report = build(app=app, scope=Scope(since=T0, until=NOW), now=NOW)
     register = {p["key"]: p for p in report["promises"]}
     figures = report["figures"]
     assert figures["answer_days"]["on_time_share"] == register["answer"]["rate"] == 0.3333
@@ -185,7 +186,7 @@ def test_one_definition_of_on_time_wherever_it_appears(
     [responsiveness] = [i for i in report["audit"]["principles"] if i["key"] == "responsiveness"]
     checks = {c["key"]: c["value"] for c in responsiveness["checks"]}
     assert checks["answer_on_time"] == register["answer"]["rate"]
-    html = to_html(fake_app, report)
+    html = to_html(app, report)
     kpi = html.split("Réponses dans le délai<b>")[1].split("</b>")[0]
     row = html.split("<td>Répondre dans le délai promis</td>")[1].split("</tr>")[0]
     assert kpi == "33,3\u202f%" and row.endswith("<td>33,3\u202f%</td>")
