@@ -260,86 +260,22 @@ class RelatedComplaint(Base):
     reason: Mapped[str] = mapped_column(String(40))
 
 
-class ReferenceCounter(Base):
-    __tablename__ = "reference_counters"
-    year: Mapped[int] = mapped_column(primary_key=True)
-    last: Mapped[int] = mapped_column(default=0)
+# The tables apart, re-exported here where every table is found: the outbox, the staff and
+# the counters; those that prove what the others claim.
+from complaints.models_ops import (  # noqa: E402
+    IdempotencyKey,
+    OutboxMessage,
+    ReferenceCounter,
+    StaffMember,
+)
+from complaints.models_proof import Checkpoint, Installation, PromiseTerms  # noqa: E402
 
-
-class OutboxMessage(Base):
-    """An e-mail written with the change that causes it; sent after the commit."""
-
-    __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_pending", "status", "next_attempt_at"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(32))
-    recipient: Mapped[str] = mapped_column(String(254))
-    recipient_name: Mapped[str] = mapped_column(String(120), default="")
-    subject: Mapped[str] = mapped_column(String(200))
-    text_body: Mapped[str] = mapped_column(Text)
-    html_body: Mapped[str] = mapped_column(Text)
-    message_id: Mapped[str] = mapped_column(String(200), unique=True)
-    status: Mapped[str] = mapped_column(
-        String(12), default="pending"
-    )  # pending, sent, rejected, cancelled
-    created_at: Mapped[datetime]
-    next_attempt_at: Mapped[datetime]
-    claimed_until: Mapped[datetime | None]
-    attempts: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[str] = mapped_column(Text, default="")
-    sent_at: Mapped[datetime | None]
-
-
-class StaffMember(Base):
-    """A person who handles complaints; the API token is stored only as its SHA-256."""
-
-    __tablename__ = "staff"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120), unique=True)
-    role: Mapped[str] = mapped_column(String(16))  # agent, manager, admin
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime]
-    expires_at: Mapped[datetime]
-    revoked_at: Mapped[datetime | None]
-
-
-class IdempotencyKey(Base):
-    """The same intake request sent twice makes one complaint."""
-
-    __tablename__ = "idempotency_keys"
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    request_hash: Mapped[str] = mapped_column(String(64))
-    reference: Mapped[str] = mapped_column(String(20))
-    created_at: Mapped[datetime]
-
-
-class Installation(Base):
-    """Facts about this database: its clock (real or simulated), its seal key's fingerprint."""
-
-    __tablename__ = "installation"
-    key: Mapped[str] = mapped_column(String(40), primary_key=True)
-    value: Mapped[str] = mapped_column(String(200))
-
-
-class PromiseTerms(Base):
-    """The promises of one version of the code of conduct, as complaints were made them."""
-
-    __tablename__ = "promise_terms"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    digest: Mapped[str] = mapped_column(String(64), unique=True)
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime]
-
-
-class Checkpoint(Base):
-    """A sealed digest of every event up to one: kept here and exported, so that a history
-    rewritten after it shows, even by someone holding the key."""
-
-    __tablename__ = "checkpoints"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime]
-    last_event_id: Mapped[int]
-    events: Mapped[int]  # events covered, all checkpoints together
-    digest: Mapped[str] = mapped_column(String(64))  # over the previous digest and the new hashes
-    seal: Mapped[str] = mapped_column(String(64))
+__all__ = [
+    "Checkpoint",
+    "IdempotencyKey",
+    "Installation",
+    "OutboxMessage",
+    "PromiseTerms",
+    "ReferenceCounter",
+    "StaffMember",
+]
