@@ -190,3 +190,18 @@ def test_one_definition_of_on_time_wherever_it_appears(app: App, known: dict[str
     kpi = html.split("Réponses dans le délai<b>")[1].split("</b>")[0]
     row = html.split("<td>Répondre dans le délai promis</td>")[1].split("</tr>")[0]
     assert kpi == "33,3\u202f%" and row.endswith("<td>33,3\u202f%</td>")
+
+
+def test_the_report_speaks_each_language_and_no_code(app: App, known: dict[str, str]) -> None:
+    import re
+
+    from tests.test_words import CODES, ENGLISH, FRENCH
+
+    report = build(app=app, scope=Scope(since=T0, until=NOW), now=NOW)
+    for lang, foreign in (("fr", ENGLISH), ("en", FRENCH)):
+        page = re.sub(
+            r"<style.*?</style>|<[^>]+>", " ", to_html(app, report, lang=lang), flags=re.S
+        )
+        page = page.replace("Box Fibre", " ")  # a product's name is data, not words
+        assert re.findall(foreign, page, flags=re.IGNORECASE) == [], lang
+        assert [c for c in CODES if re.search(rf"(?<![\w/]){c}(?!\w)", page)] == [], lang

@@ -23,6 +23,7 @@ from complaints.prefect_server import PrefectServer, drain_client
 from complaints.reporting.report import build, to_html
 from complaints.reporting.sql import Scope
 from complaints.services import intake, views
+from complaints.settings import get_settings
 
 
 def prepare() -> None:
@@ -186,8 +187,10 @@ def report(script: Script, mail_folder: Path) -> bool:
     console.print(
         f"\n{len(files)} e-mails received by the local SMTP server, stored in {mail_folder}/"
     )
+    database = os.environ["COMPLAINTS_DATABASE_URL"]
     console.print(
-        f'History of one complaint:  complaints show {script.refs["mediation"]} --by "{MANAGER}"'
+        f"History of one complaint:  COMPLAINTS_DATABASE_URL={database}"
+        f' complaints show {script.refs["mediation"]} --by "{MANAGER}"'
     )
     scope = Scope(since=script.start - timedelta(days=1), until=now() + timedelta(seconds=1))
     built = build(app=wiring.get_app(), scope=scope, now=now())
@@ -203,7 +206,7 @@ def report(script: Script, mail_folder: Path) -> bool:
 
 
 def run_demo() -> None:
-    settings = wiring.get_app().settings
+    settings = get_settings()
     folder = settings.var / "mail" / f"demo-{now():%Y%m%dT%H%M%S}"
     sink = MailSink(folder).start()
     os.environ.update(
@@ -211,6 +214,8 @@ def run_demo() -> None:
         COMPLAINTS_SMTP_PORT=str(sink.port),
         COMPLAINTS_SMTP_STARTTLS="false",
     )
+    # A database of its own, on a simulated clock: the demo never mixes with real complaints.
+    os.environ.setdefault("COMPLAINTS_DATABASE_URL", f"sqlite:///{settings.var / 'demo.db'}")
     wiring.reset()
     prefect_env.configure(settings.var)
     started = time.monotonic()
