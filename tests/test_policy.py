@@ -109,10 +109,10 @@ def test_a_promise_explains_itself(conduct: Conduct) -> None:
     answer = policy.answer_due(
         terms, channel="letter", severity="normal", received_at=paris(2026, 12, 22, 10)
     )
-    text = explain(templates, "fr", answer.rule, answer.at)
+    text = explain(templates, "fr", answer.rule)
     assert text.startswith("15 jours ouvrés à compter de la réception le 22 décembre 2026")
     assert "jours fériés non comptés\u00a0: 25 décembre 2026, 1er janvier 2027" in text
-    english = explain(templates, "en", answer.rule, answer.at)
+    english = explain(templates, "en", answer.rule)
     assert "public holidays not counted: 25 December 2026, 1 January 2027" in english
 
 

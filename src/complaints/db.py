@@ -136,9 +136,10 @@ class Database:
         """The simulated clock's mark: sealed, so a row written by hand does not count."""
         from complaints.chain import fact_seal
 
-        return fact_seal(self._key(), "clock", "simulated")
+        return fact_seal(self.key(), "clock", "simulated")
 
-    def _key(self) -> bytes:
+    def key(self) -> bytes:
+        """The seal key this database was opened with (WrongKey without one)."""
         if self.seal_key is None:
             raise WrongKey("no seal key given")
         return self.seal_key
@@ -165,7 +166,7 @@ class Database:
         """Record the seal key's fingerprint on first use; refuse any other key after."""
         from complaints.chain import fingerprint
 
-        mine = fingerprint(self._key())
+        mine = fingerprint(self.key())
         recorded = self.fact("seal_key") or self._set_fact("seal_key", mine)
         if recorded != mine:
             raise WrongKey(

@@ -6,6 +6,7 @@ import asyncio
 import stat
 from collections.abc import Iterator
 
+from complaints import keys
 from complaints.app import App
 from complaints.db import SCHEMA_REVISION
 from complaints.settings import Settings
@@ -106,8 +107,7 @@ def diagnose(app: App) -> Iterator[tuple[bool, str]]:
             " record real complaints in another one (COMPLAINTS_DATABASE_URL)"
         ),
     )
-    seal = s.var / "seal_key"
-    from_environment = bool(s.seal_key and s.seal_key.get_secret_value().strip())
+    seal, from_environment = keys.key_file(s), bool(keys.given(s))
     sealed_privately = from_environment or not (
         seal.exists() and seal.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO)
     )
@@ -117,7 +117,7 @@ def diagnose(app: App) -> Iterator[tuple[bool, str]]:
             "seal key "
             + (
                 "from COMPLAINTS_SEAL_KEY"
-                if s.seal_key
+                if from_environment
                 else f"private in {seal}; keep a copy off this machine"
             )
             if sealed_privately

@@ -40,11 +40,15 @@ def _made_once(path: Path) -> None:
         draft.unlink()
 
 
+def given(settings: Settings) -> str:
+    """The key COMPLAINTS_SEAL_KEY gives, or "" (unset or empty: the file's is used)."""
+    return settings.seal_key.get_secret_value().strip() if settings.seal_key else ""
+
+
 def seal_key(settings: Settings) -> bytes:
     """The installation's seal key."""
-    given = settings.seal_key.get_secret_value().strip() if settings.seal_key else ""
-    if given:
-        return _parse(given, "COMPLAINTS_SEAL_KEY")
+    if given(settings):
+        return _parse(given(settings), "COMPLAINTS_SEAL_KEY")
     path = key_file(settings)
     if not path.exists():
         _made_once(path)

@@ -40,9 +40,10 @@ def label(templates: Path, lang: str, group: str, code: str) -> str:
     return catalog(templates)[lang][group].get(code, code)
 
 
-def explain(templates: Path, lang: str, rule: dict[str, Any], due: datetime) -> str:
-    """How the promise due at `due` was computed, in words (from the rule stored with it)."""
+def explain(templates: Path, lang: str, rule: dict[str, Any]) -> str:
+    """How a promise's date was computed, in words (from the rule stored with it)."""
     words = catalog(templates)[lang]
+    due = datetime.fromisoformat(rule["due"])
     zone = str(rule.get("timezone", "UTC"))
     promise = str(rule["promise"])
     if promise == "acknowledge":

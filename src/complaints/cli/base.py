@@ -87,15 +87,13 @@ def parse_time(value: str | None) -> datetime | None:
 def sweep_time(value: str | None) -> datetime | None:
     """A flow's --as-of: any time on a simulated clock (the demo's); on a real one, never in
     the future (a sweep run ahead of time would alert, refer and anonymise before it is due)."""
-    moment = parse_time(value)
-    if moment is not None and not the_app().db.is_simulated():
-        from complaints.clock import now
-        from complaints.services.history import SKEW
+    from complaints.services.history import ahead_of_clock
 
-        if moment > now() + SKEW:
-            raise CliError(
-                f"--as-of {value} is in the future: only a simulated clock (the demo's) runs ahead"
-            )
+    moment = parse_time(value)
+    if moment is not None and ahead_of_clock(the_app().db, moment):
+        raise CliError(
+            f"--as-of {value} is in the future: only a simulated clock (the demo's) runs ahead"
+        )
     return moment
 
 

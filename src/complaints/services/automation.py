@@ -36,6 +36,7 @@ def acknowledge(session: Session, app: App, complaint: Complaint, at: datetime) 
     what happens if the answer does not satisfy, and the tracking link."""
     if complaint.state != State.RECEIVED:
         return "skipped"
+    late = policy.passed(complaint.acknowledge_by, at)
     at = move(
         session,
         complaint,
@@ -43,12 +44,12 @@ def acknowledge(session: Session, app: App, complaint: Complaint, at: datetime) 
         at=at,
         actor=SYSTEM,
         reason="acknowledgement written, its e-mail queued",
-        data={"late": policy.passed(complaint.acknowledge_by, at)},
+        data={"late": late},
         visible=False,  # the customer sees it once the e-mail is accepted
     )
     complaint.acknowledged_at = at
     to_customer(session, app, complaint=complaint, kind="acknowledgement", at=at)
-    if policy.passed(complaint.acknowledge_by, at):
+    if late:
         alert_manager(session, app, complaint, at=at, kind=ACK_LATE)
     return "acknowledged"
 

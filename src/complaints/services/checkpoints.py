@@ -54,8 +54,7 @@ def _hashes(session: Session, after: int, upto: int | None = None) -> Iterable[s
 
 def seal_checkpoint(*, app: App, at: datetime | None = None) -> Mark | None:
     """A checkpoint of every event recorded since the last one (None: nothing new)."""
-    key = app.db.seal_key
-    assert key is not None
+    key = app.db.key()
     with app.db.transaction() as session:
         if not app.db.is_sqlite:  # writers finish, and none starts, until this commits
             session.execute(text("LOCK TABLE events IN SHARE MODE"))
@@ -81,12 +80,11 @@ def seal_checkpoint(*, app: App, at: datetime | None = None) -> Mark | None:
 
 def export(*, app: App) -> dict[str, Any]:
     """Every checkpoint, for an auditor to keep outside this installation."""
-    assert app.db.seal_key is not None
     with app.db.reader() as session:
         marks = [Mark.of(c) for c in session.scalars(select(Checkpoint).order_by(Checkpoint.id))]
     return {
         "organisation": app.conduct.organisation.name,
-        "key_fingerprint": fingerprint(app.db.seal_key),
+        "key_fingerprint": fingerprint(app.db.key()),
         "checkpoints": [m.__dict__ for m in marks],
     }
 
@@ -94,8 +92,7 @@ def export(*, app: App) -> dict[str, Any]:
 def verify_checkpoints(*, app: App, kept: list[dict[str, Any]] | None = None) -> list[Break]:
     """Each checkpoint recomputed from the events, its seal checked; and each one `kept`
     elsewhere (an export) found here unchanged."""
-    key = app.db.seal_key
-    assert key is not None
+    key = app.db.key()
     breaks: list[Break] = []
     with app.db.reader() as session:
         marks = {

@@ -35,9 +35,14 @@ class BadTime(RuleViolation):
     """A step dated in the future, or before the complaint's last event."""
 
 
+def ahead_of_clock(database: db.Database, at: datetime) -> bool:
+    """Whether `at` is in the future of this database's clock (a simulated one has none)."""
+    return not database.is_simulated() and at > now() + SKEW
+
+
 def check_time(session: Session, at: datetime) -> None:
     """Refuse a time in the future; on a simulated clock (the demo's) any time goes."""
-    if not db.of(session).is_simulated() and at > now() + SKEW:
+    if ahead_of_clock(db.of(session), at):
         raise BadTime(f"cannot date a step in the future ({at:%Y-%m-%d %H:%M} UTC)")
 
 
@@ -104,10 +109,9 @@ def record(
         "reason_digest": digest(reason),
         "data": data or {},
     }
-    if database.seal_key is None:
-        raise RuntimeError("the database was opened without its seal key")
+    key = database.key()
     prev_hash = last_hash or GENESIS
-    sealed = seal(database.seal_key, prev_hash, SimpleNamespace(**row), row["reason_digest"])
+    sealed = seal(key, prev_hash, SimpleNamespace(**row), row["reason_digest"])
     # A Core insert: events are never updated by the session that adds them, and the ORM's
     # unit of work costs three times as much per event.
     session.execute(
@@ -121,7 +125,7 @@ def record(
         length=length + 1,
         last_hash=sealed,
         last_at=at,
-        head=head_seal(database.seal_key, complaint_id, length + 1, sealed),
+        head=head_seal(key, complaint_id, length + 1, sealed),
     )
     return at
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from complaints.app import App
 from complaints.chain import GENESIS, digest, head_seal, seal
 from complaints.models import Complaint, Event
+from complaints.services.delivery import KEEPS
 
 Progress = Callable[[int], None]  # told how many complaints were just checked
 # The complaint's columns that decide whether a promise was kept, checked against the events.
@@ -87,8 +88,8 @@ def _sealed_facts(events: list[Event]) -> dict[str, str | None]:
         elif event.action == "reopen_for_review" and "referral" in data:
             facts["answer_by"], facts["refer_by"] = data["promise"]["due"], data["referral"]["due"]
         elif event.action == "email_sent":
-            kind = {"acknowledgement": "acknowledgement_sent_at", "answer": "first_answer_sent_at"}
-            column = kind.get(str(data.get("kind")))
+            kept = KEEPS.get(str(data.get("kind")))
+            column = kept.key if kept is not None else None
             if column is not None and column not in facts:
                 facts[column] = event.at.isoformat()
     return facts
@@ -134,8 +135,7 @@ def check_history(key: bytes, complaint: Any, events: list[Event]) -> list[Break
 
 def verify(*, app: App, reference: str | None = None, progress: Progress | None = None) -> Verdict:
     """Check every history (or one): two queries streamed side by side, whatever the size."""
-    key = app.db.seal_key
-    assert key is not None
+    key = app.db.key()
     verdict = Verdict(simulated=app.db.is_simulated())
     heads = select(
         Complaint.id,

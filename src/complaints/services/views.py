@@ -73,7 +73,7 @@ def _deadlines(app: App, events: list[Event], lang: str) -> list[dict[str, Any]]
         {
             "promise": rule["promise"],
             "due": rule["due"],
-            "explained": explain(templates, lang, rule, datetime.fromisoformat(rule["due"])),
+            "explained": explain(templates, lang, rule),
         }
         for rule in rules
     ]
