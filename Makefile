@@ -47,7 +47,7 @@ bench: $(STAMP)   # ~75 min (the first time, +15 min to fill the 100k and 1M sto
 	  echo '```'; } 2>&1 | tee bench/RESULTS.md
 
 ui: $(STAMP)
-	$(BIN)/prefect server start --host 127.0.0.1 --port 4200
+	$(BIN)/prefect server start --host 127.0.0.1 --port $${COMPLAINTS_PREFECT_PORT:-4200}
 
 serve: $(STAMP)
 	$(BIN)/complaints serve

@@ -100,7 +100,7 @@ def cli_timing() -> dict[str, float]:
         "--product",
         "P",
         "--region",
-        "R",
+        "Bretagne",
         "--json",
     ]
     figures: dict[str, float] = {}

@@ -4,25 +4,30 @@
 # these annotations in the run's own process, and a string annotation left unresolved there
 # fails the run ("`Follow_UpModel` is not fully defined").
 from datetime import datetime
+from typing import Any
 
 from prefect import flow
+from prefect.client.schemas.objects import State
 
 from complaints.clock import at_or_now
 from flows.escalation import escalate_to_mediator
-from tasks.groups import for_each, raise_if_failed
+from tasks.groups import finish, for_each, settled
 from tasks.mail import send_emails
 from tasks.queries import find_overdue
 from tasks.steps import alert_manager
 
 
 @flow(name="enforce-deadlines")
-async def enforce_deadlines(as_of: datetime | None = None) -> dict[str, int]:
+async def enforce_deadlines(as_of: datetime | None = None) -> dict[str, int] | State[Any]:
     """Alert the manager about each promise missed; refer to the mediator what stayed overdue."""
     as_of = at_or_now(as_of)
     due = await find_overdue(as_of)
     alerted = await for_each(alert_manager, due["alert"], as_of)
-    sent = await for_each(send_emails(), due["alert"], as_of)
+    sent = await for_each(send_emails, due["alert"], as_of)
+    unreferred: dict[str, str] = {}
     if due["refer"]:
-        await escalate_to_mediator(due["refer"], as_of)
-    raise_if_failed(alerted, sent)
-    return {"alerted": len(due["alert"]), "referred": len(due["refer"])}
+        _, unreferred = await settled(
+            await escalate_to_mediator(due["refer"], as_of, return_state=True)
+        )
+    counts = {"alerted": len(due["alert"]), "referred": len(due["refer"])}
+    return finish(counts, alerted, sent, failed=unreferred)

@@ -4,13 +4,15 @@
 # these annotations in the run's own process, and a string annotation left unresolved there
 # fails the run ("`Follow_UpModel` is not fully defined").
 from datetime import datetime
+from typing import Any
 
 from prefect import flow
+from prefect.client.schemas.objects import State
 from prefect.runtime import flow_run
 
 from complaints.batching import label
 from complaints.clock import at_or_now
-from tasks.groups import for_each, raise_if_failed
+from tasks.groups import finish, for_each
 from tasks.mail import send_emails
 from tasks.steps import refer_to_mediator
 
@@ -22,10 +24,9 @@ def _name() -> str:
 @flow(name="escalate-to-mediator", flow_run_name=_name)
 async def escalate_to_mediator(
     references: list[str], as_of: datetime | None = None
-) -> dict[str, str]:
+) -> dict[str, str] | State[Any]:
     """Send each case to its mediator, tell the customer, and deliver both e-mails."""
     as_of = at_or_now(as_of)
     referred = await for_each(refer_to_mediator, references, as_of)
-    sent = await for_each(send_emails(), references, as_of)
-    raise_if_failed(referred, sent)
-    return referred
+    sent = await for_each(send_emails, references, as_of)
+    return finish(referred, referred, sent)

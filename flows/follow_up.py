@@ -4,23 +4,25 @@
 # these annotations in the run's own process, and a string annotation left unresolved there
 # fails the run ("`Follow_UpModel` is not fully defined").
 from datetime import datetime
+from typing import Any
 
 from prefect import flow
+from prefect.client.schemas.objects import State
 
 from complaints.clock import at_or_now
-from tasks.groups import for_each, raise_if_failed
+from tasks.groups import finish, for_each
 from tasks.mail import send_emails
 from tasks.queries import find_follow_ups
 from tasks.steps import close_without_feedback, send_survey
 
 
 @flow(name="follow-up")
-async def follow_up(as_of: datetime | None = None) -> dict[str, int]:
+async def follow_up(as_of: datetime | None = None) -> dict[str, int] | State[Any]:
     """Send the surveys that are due; close as "no feedback" those left unanswered."""
     as_of = at_or_now(as_of)
     due = await find_follow_ups(as_of)
     surveyed = await for_each(send_survey, due["survey"], as_of)
     closed = await for_each(close_without_feedback, due["close"], as_of)
-    sent = await for_each(send_emails(), due["survey"], as_of)
-    raise_if_failed(surveyed, closed, sent)
-    return {"surveys": len(due["survey"]), "closed": len(due["close"])}
+    sent = await for_each(send_emails, due["survey"], as_of)
+    counts = {"surveys": len(due["survey"]), "closed": len(due["close"])}
+    return finish(counts, surveyed, closed, sent)

@@ -4,13 +4,15 @@
 # these annotations in the run's own process, and a string annotation left unresolved there
 # fails the run ("`Follow_UpModel` is not fully defined").
 from datetime import datetime
+from typing import Any
 
 from prefect import flow
+from prefect.client.schemas.objects import State
 from prefect.runtime import flow_run
 
 from complaints.batching import label
 from complaints.clock import at_or_now
-from tasks.groups import for_each, raise_if_failed
+from tasks.groups import finish, for_each
 from tasks.mail import send_emails
 from tasks.queries import find_new
 from tasks.steps import acknowledge, start_analysis
@@ -24,13 +26,13 @@ def _name() -> str:
 @flow(name="handle-complaints", flow_run_name=_name)
 async def handle_complaints(
     references: list[str] | None = None, as_of: datetime | None = None
-) -> dict[str, str]:
+) -> dict[str, str] | State[Any]:
     """Move each complaint given (or every one waiting) as far as the automatic steps go."""
     as_of = at_or_now(as_of)
     if references is None:
         references = await find_new(as_of)
     acknowledged = await for_each(acknowledge, references, as_of)
     analysed = await for_each(start_analysis, references, as_of)
-    sent = await for_each(send_emails(), references, as_of)
-    raise_if_failed(acknowledged, analysed, sent)
-    return {ref: f"{acknowledged[ref]}, {analysed[ref]}" for ref in acknowledged}
+    sent = await for_each(send_emails, references, as_of)
+    handled = {ref: f"{acknowledged[ref]}, {analysed[ref]}" for ref in acknowledged}
+    return finish(handled, acknowledged, analysed, sent)

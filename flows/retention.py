@@ -4,22 +4,24 @@
 # these annotations in the run's own process, and a string annotation left unresolved there
 # fails the run ("`Follow_UpModel` is not fully defined").
 from datetime import datetime
+from typing import Any
 
 from prefect import flow
+from prefect.client.schemas.objects import State
 
 from complaints.clock import at_or_now
-from tasks.groups import for_each, raise_if_failed
+from tasks.groups import finish, for_each
 from tasks.privacy import anonymise, find_expired
 
 
 @flow(name="anonymise-expired")
-async def anonymise_expired(as_of: datetime | None = None) -> dict[str, int]:
+async def anonymise_expired(as_of: datetime | None = None) -> dict[str, int] | State[Any]:
     """Every closed complaint past `retention.years_after_closure` loses its personal data."""
     as_of = at_or_now(as_of)
     expired = await find_expired(as_of)
     outcomes = await for_each(anonymise, expired, as_of)
-    raise_if_failed(outcomes)
-    return {
+    counts = {
         "expired": len(expired),
         "anonymised": sum(1 for outcome in outcomes.values() if outcome == "anonymised"),
     }
+    return finish(counts, outcomes)

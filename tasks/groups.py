@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from prefect import get_run_logger
 from prefect.client.schemas.objects import State
+from prefect.states import Failed
 from prefect.tasks import Task
 
 from complaints.batching import groups
 from complaints.settings import get_settings
 
-
-class StepFailed(RuntimeError):
-    """A step failed for some complaints after its retries; they stay due and are retried."""
+R = TypeVar("R")
 
 
 async def _run(step: Task[..., Any], group: list[str], as_of: datetime) -> State[Any]:
@@ -34,12 +33,14 @@ async def for_each(step: Task[..., Any], references: list[str], as_of: datetime)
     outcomes: dict[str, Any] = {}
     failed: list[str] = []
     for group, state in zip(batches, states, strict=True):
-        if state.is_completed():
-            result = await state.aresult()
-            outcomes.update(result if isinstance(result, dict) else dict.fromkeys(group, result))
+        result = await state.aresult(raise_on_failure=False)
+        if isinstance(result, dict):  # completed, or failed for some and said which
+            outcomes.update(result)
+        elif state.is_completed():
+            outcomes.update(dict.fromkeys(group, result))
         else:
-            failed.extend(group)
             outcomes.update(dict.fromkeys(group, "failed"))
+        failed.extend(ref for ref in group if _failed(outcomes.get(ref)))
     if failed:
         get_run_logger().warning(
             "%s failed for %d complaint(s): %s", step.name, len(failed), ", ".join(failed)
@@ -47,12 +48,34 @@ async def for_each(step: Task[..., Any], references: list[str], as_of: datetime)
     return outcomes
 
 
-def failures(outcomes: dict[str, Any]) -> list[str]:
-    return [reference for reference, outcome in outcomes.items() if outcome == "failed"]
+def _failed(outcome: Any) -> bool:
+    return isinstance(outcome, str) and outcome.startswith("failed")
 
 
-def raise_if_failed(*outcomes: dict[str, Any]) -> None:
-    """Fail the flow run (so operations see it) once every group has been tried."""
-    failed = sorted({ref for outcome in outcomes for ref in failures(outcome)})
-    if failed:
-        raise StepFailed(f"{len(failed)} complaint(s) not fully handled: {', '.join(failed)}")
+def failures(*outcomes: dict[str, Any]) -> dict[str, str]:
+    """What failed, by reference, in one line each."""
+    return {ref: str(o) for outcome in outcomes for ref, o in outcome.items() if _failed(o)}
+
+
+def finish(
+    result: R, *outcomes: dict[str, Any], failed: dict[str, str] | None = None
+) -> R | State[Any]:
+    """The flow's result; or, once every group has been tried, a Failed state that says what
+    failed, one line a complaint (left due, retried by the next run), without a traceback."""
+    failed = {**(failed or {}), **failures(*outcomes)}
+    if not failed:
+        return result
+    return Failed(
+        message=f"{len(failed)} complaint(s) not fully handled: {', '.join(sorted(failed))}",
+        data={"result": result, "failed": failed},
+    )
+
+
+async def settled(state: State[Any]) -> tuple[Any, dict[str, str]]:
+    """A sub-flow's result and what it failed to do (a crash of the sub-flow is raised)."""
+    data = await state.aresult(raise_on_failure=False)
+    if state.is_completed():
+        return data, {}
+    if isinstance(data, dict) and "failed" in data:
+        return data["result"], data["failed"]
+    raise data if isinstance(data, BaseException) else RuntimeError(state.message)

@@ -1,4 +1,4 @@
-"""Send the outbox's pending e-mails of a group of complaints, with retries."""
+"""Send the outbox's pending e-mails of a group of complaints."""
 
 from __future__ import annotations
 
@@ -6,30 +6,26 @@ from datetime import datetime
 from typing import Any
 
 from prefect import task
-from prefect.tasks import Task
+from prefect.client.schemas.objects import State
+from prefect.states import Failed
 
 from complaints.app import get_app
 from complaints.services import delivery
-from complaints.settings import get_settings
 from tasks.naming import by_reference
 
 
-class DeliveryIncomplete(RuntimeError):
-    """Some e-mails were not accepted; they stay pending and are retried."""
-
-
-@task(name="send e-mails", task_run_name=by_reference, retries=3, retry_delay_seconds=[2, 10, 60])
-async def _send_emails(references: list[str], as_of: datetime) -> int:
-    """Send what is pending; only what the SMTP server did not accept is sent again on retry."""
+# No retries here: a message that was not accepted waits for its own backoff in the outbox
+# (the dispatcher and the sweeps pick it up then), so that nobody else's mail waits behind it.
+@task(name="send e-mails", task_run_name=by_reference)
+async def send_emails(references: list[str], as_of: datetime) -> dict[str, str] | State[Any]:
+    """Send what is due; Failed, with one line per complaint whose e-mail was not accepted."""
     report = await delivery.deliver(app=get_app(), references=references, at=as_of)
-    if not report.complete:
-        raise DeliveryIncomplete(
-            f"{len(set(report.failed))} complaint(s) with e-mail not accepted; kept pending"
-        )
-    return report.sent
-
-
-def send_emails() -> Task[..., Any]:
-    """The send task with the retry delays of the settings."""
-    delays = get_settings().delivery_retry_delays
-    return _send_emails.with_options(retries=len(delays), retry_delay_seconds=delays)
+    outcomes = dict.fromkeys(references, "sent")
+    outcomes.update({ref: f"failed: {why}" for ref, why in report.failed.items()})
+    if report.complete:
+        return outcomes
+    # A state, not an exception: the failure is said in words, with no traceback to read.
+    return Failed(
+        message=f"{len(report.failed)} complaint(s) with e-mail not accepted, kept pending",
+        data=outcomes,
+    )

@@ -79,7 +79,6 @@ def env(database_url: str, smtp: MailSink, monkeypatch: pytest.MonkeyPatch) -> I
     """The process environment a real installation would have; get_app() reads it."""
     monkeypatch.setenv("COMPLAINTS_DATABASE_URL", database_url)
     monkeypatch.setenv("COMPLAINTS_SMTP_PORT", str(smtp.port))
-    monkeypatch.setenv("COMPLAINTS_DELIVERY_RETRY_DELAYS", "[0.05, 0.05, 0.05]")
     wiring.reset()
     yield wiring.get_app().settings
     wiring.reset()

@@ -14,7 +14,7 @@ from complaints.app import App
 from complaints.services import automation, delivery, intake
 from tests.conftest import intake as sample
 from tests.factories import answer
-from tests.web import FORM, complaints_stored, csrf, submit_form, survey_token
+from tests.web import FORM, complaints_stored, submit_form
 
 
 @pytest.fixture
@@ -103,43 +103,3 @@ def test_tracking_shows_the_answer_but_never_staff_notes(client: TestClient, fak
     assert "Voici notre réponse." in page and "Réponse envoyée" in page
     assert "Accusé de réception envoyé" in page
     assert "Erreur de tri" not in page  # the root cause is a staff note
-
-
-def answered_with_survey(fake_app: App) -> tuple[str, str]:
-    t0 = datetime.now(UTC) - timedelta(days=10)
-    reference = intake.receive(app=fake_app, intake=sample(), at=t0).reference
-    for step in (automation.acknowledge, automation.start_analysis):
-        automation.run_step(fake_app, step, [reference], t0)
-    answer(fake_app, reference, t0 + timedelta(days=1))
-    automation.run_step(fake_app, automation.send_survey, [reference], t0 + timedelta(days=9))
-    return reference, survey_token(fake_app, reference)
-
-
-def test_one_click_satisfied_then_a_second_click_changes_nothing(
-    client: TestClient, fake_app: App
-) -> None:
-    reference, token = answered_with_survey(fake_app)
-    first = client.get(f"/avis/{token}?satisfait=oui")
-    assert first.status_code == 200 and "clôturée" in first.text
-    second = client.get(f"/avis/{token}?satisfait=non")
-    assert "déjà enregistrée" in second.text
-    from complaints.services.views import show
-
-    assert show(app=fake_app, reference=reference)["closure_reason"] == "satisfied"
-
-
-def test_dissatisfied_leads_to_review_and_a_comment_can_follow(
-    client: TestClient, fake_app: App
-) -> None:
-    reference, token = answered_with_survey(fake_app)
-    page = client.get(f"/avis/{token}?satisfait=non")
-    assert "réexaminée" in page.text
-    sent = client.post(
-        f"/avis/{token}/commentaire", data={"comment": "Toujours rien", "csrf": csrf(page.text)}
-    )
-    assert sent.status_code == 200 and "commentaire est enregistré" in sent.text
-    from complaints.services.views import show
-
-    data = show(app=fake_app, reference=reference)
-    assert data["state"] == "in_analysis"
-    assert "feedback_comment" in [e["action"] for e in data["history"]]

@@ -27,6 +27,16 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
 @pytest.fixture
 def server(fake_app: App) -> Iterator[str]:
     port = free_port()
@@ -49,17 +59,7 @@ def test_form_submit_track_and_answer_the_survey(server: str, fake_app: App) -> 
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(locale="fr-FR")
         page.goto(server + "/")
         page.screenshot(path=str(SHOTS / "form.png"), full_page=True)
@@ -75,7 +75,7 @@ def test_form_submit_track_and_answer_the_survey(server: str, fake_app: App) -> 
         page.fill("#subject", "Colis jamais livré")
         page.fill("#description", "Le transporteur dit que le colis est livré ; je n'ai rien reçu.")
         page.fill("#product", "Box Fibre")
-        page.fill("#region", "Bretagne")
+        page.select_option("#region", label="Bretagne")  # a list of the code of conduct
         page.click("button[type=submit]")
         reference = page.locator("#reference").inner_text()
         assert reference.startswith("REC-")
@@ -91,8 +91,33 @@ def test_form_submit_track_and_answer_the_survey(server: str, fake_app: App) -> 
         answer(fake_app, reference, at)
         automation.run_step(fake_app, automation.send_survey, [reference], at + timedelta(days=8))
         page.goto(f"{server}/avis/{survey_token(fake_app, reference)}?satisfait=oui")
+        assert page.is_checked("#choice-oui")  # the link only ticks the answer
+        page.screenshot(path=str(SHOTS / "survey-question.png"), full_page=True)
+        page.click("#confirm")
         assert "clôturée" in page.locator("#outcome").inner_text()
         page.screenshot(path=str(SHOTS / "survey.png"), full_page=True)
         page.goto(tracking)
         assert page.locator("#state").inner_text() == "clôturée"
         browser.close()
+
+
+def test_api_docs_draw_without_a_cdn_and_without_a_policy_violation(server: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page()
+        complaints: list[str] = []
+        page.on("console", lambda m: complaints.append(m.text) if m.type == "error" else None)
+        elsewhere: list[str] = []
+        page.on("request", lambda r: None if r.url.startswith(server) else elsewhere.append(r.url))
+        page.goto(server + "/docs")
+        page.locator(".opblock-summary").first.wait_for(timeout=15_000)
+        assert page.locator(".opblock-summary").count() > 5  # the operations are drawn
+        assert "complaints" in page.locator(".info .title").inner_text()
+        page.locator(".opblock-summary").first.click()  # open one: its schema draws too
+        page.locator(".opblock-body").first.wait_for(timeout=15_000)
+        page.screenshot(path=str(SHOTS / "docs.png"), full_page=False)
+        browser.close()
+    assert elsewhere == [] and complaints == []

@@ -71,6 +71,18 @@ def test_submit_prints_the_reference_and_due_dates(run) -> None:  # type: ignore
     assert due.date() == paris_today() + timedelta(days=15) and due.strftime("%H:%M") == "23:59"
 
 
+def test_staff_record_phone_and_in_person_with_listed_values(run) -> None:  # type: ignore[no-untyped-def]
+    args = ["--channel", "phone", "--region", "brittany", "--customer-type", "Professionnel"]
+    data = json.loads(run(*SUBMIT, *args, "--json").stdout)
+    shown = json.loads(run("show", data["reference"], "--json").stdout)
+    assert (shown["channel"], shown["region"], shown["customer_type"]) == (
+        "phone",
+        "Bretagne",
+        "professional",
+    )
+    assert run(*SUBMIT, "--channel", "in_person").returncode == 0
+
+
 def test_a_letter_received_earlier_counts_from_its_day_of_receipt(run) -> None:  # type: ignore[no-untyped-def]
     received = paris_today() - timedelta(days=4)
     result = run(*SUBMIT, "--received-on", received.isoformat(), "--json")
@@ -147,6 +159,11 @@ def test_show_and_list_read_back(run) -> None:  # type: ignore[no-untyped-def]
         (["--name", "Eve\nBcc: x@y.z"], "name"),
         (["--channel", "pigeon"], "channel"),
         (["--language", "de"], "language"),
+        (["--region", "Mars"], "region: 'Mars' is not one of: Auvergne-Rhône-Alpes, "),
+        (["--customer-type", "martian"], "customer_type: 'martian' is not one of: individual, "),
+        (["--name", "Marie \u202eLefèvre"], "name: contains an invisible or direction-changing"),
+        (["--subject", "\u200b"], "subject: contains an invisible"),
+        (["--name", "\u3164"], "name: has no visible character"),
         (["--as-of", "yesterday"], "ISO date-time"),
     ],
 )

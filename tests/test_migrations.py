@@ -74,3 +74,19 @@ def test_upgrade_seals_the_histories_already_recorded(database_url: str) -> None
         ).one()
     assert row.terms_id is not None and row.refer_by is not None and row.chain_length == 2
     database.dispose()
+
+
+def test_staff_sessions_can_be_dropped_and_made_again(database_url: str) -> None:
+    from alembic import command
+    from sqlalchemy import inspect
+
+    database = Database(database_url, seal_key=b"k" * 32)
+    database.ensure_schema()
+    config = alembic_config(database)
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0007")
+    assert "staff_sessions" not in inspect(database.engine).get_table_names()
+    database.ensure_schema()
+    assert "staff_sessions" in inspect(database.engine).get_table_names()
+    database.dispose()

@@ -19,8 +19,13 @@ def acknowledged(app: App) -> str:
     return reference
 
 
-def deliver(app: App, reference: str) -> delivery.DeliveryReport:
-    return asyncio.run(delivery.deliver(app=app, references=[reference], at=T0))
+def deliver(app: App, reference: str, at: datetime = T0) -> delivery.DeliveryReport:
+    return asyncio.run(delivery.deliver(app=app, references=[reference], at=at))
+
+
+def later(minutes: float) -> datetime:
+    """Past every backoff of the first attempts."""
+    return T0 + timedelta(minutes=minutes)
 
 
 def test_crash_between_commit_and_send_sends_once_on_the_next_run(app: App, smtp: MailSink) -> None:
@@ -37,9 +42,10 @@ def test_refused_twice_then_accepted_arrives_once_with_the_same_message_id(
 ) -> None:
     reference = acknowledged(app)
     smtp.refuse_next(2)
-    assert deliver(app, reference).failed == [reference]
-    assert deliver(app, reference).failed == [reference]
-    assert deliver(app, reference).sent == 1
+    assert list(deliver(app, reference).failed) == [reference]
+    assert deliver(app, reference).sent == 0  # waits for its backoff, not tried again at once
+    assert list(deliver(app, reference, later(1)).failed) == [reference]
+    assert deliver(app, reference, later(4)).sent == 1
     assert len(smtp.messages) == 1
     data = show(app=app, reference=reference)
     assert data["emails"][0]["attempts"] == 3
@@ -76,12 +82,12 @@ def test_a_message_claimed_by_a_crashed_sender_is_sent_after_its_lease(
 def test_flagged_after_repeated_failures_and_unflagged_once_sent(app: App, smtp: MailSink) -> None:
     reference = acknowledged(app)
     smtp.refuse_next(delivery.FLAG_AFTER)
-    for _ in range(delivery.FLAG_AFTER):
-        deliver(app, reference)
+    for attempt in range(delivery.FLAG_AFTER):
+        deliver(app, reference, later(60 * attempt))
     data = show(app=app, reference=reference)
     assert data["needs_attention"] is True
     assert "email_delayed" in [e["action"] for e in data["history"]]
-    deliver(app, reference)
+    deliver(app, reference, later(60 * delivery.FLAG_AFTER))
     assert show(app=app, reference=reference)["needs_attention"] is False
 
 

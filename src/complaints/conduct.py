@@ -71,9 +71,48 @@ class Improvement(_Data):
     effectiveness_after_days: int = Field(90, ge=1)  # when a corrective action's effect is checked
 
 
+class Choice(_Data):
+    """One entry of a list offered at intake: the value stored, and its words."""
+
+    key: str = Field(min_length=1, max_length=40)
+    fr: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+# The intake's fields whose values come from a list of the code of conduct.
+LISTED = ("customer_type", "region")
+
+
 class IntakeRules(_Data):
     # A letter's date of receipt may be given when it is recorded later, at most this long ago.
     received_on_max_days: int = Field(31, ge=0)
+    customer_types: list[Choice] = Field(min_length=1)
+    regions: list[Choice] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _keys_unique(self) -> IntakeRules:
+        for field in LISTED:
+            keys = [c.key.casefold() for c in self.choices(field)]
+            if len(keys) != len(set(keys)):
+                raise ValueError(f"intake: two {field} entries have the same key")
+        return self
+
+    def choices(self, field: str) -> list[Choice]:
+        """The list offered for `field`; none for a field the code of conduct does not list."""
+        return {"customer_type": self.customer_types, "region": self.regions}.get(field, [])
+
+    def key(self, field: str, given: str) -> str | None:
+        """The key that `given` names (the key, or its words in either language, in any case)."""
+        wanted = given.strip().casefold()
+        for choice in self.choices(field):
+            if wanted in (choice.key.casefold(), choice.fr.casefold(), choice.en.casefold()):
+                return choice.key
+        return None
+
+    def label(self, field: str, key: str, lang: str) -> str:
+        """`key` in words; a value stored before it was listed is shown as it was stored."""
+        found = [c for c in self.choices(field) if c.key == key]
+        return str(getattr(found[0], lang)) if found else key
 
 
 class Audit(_Data):
@@ -134,7 +173,7 @@ class Conduct(_Data):
     triage: Triage = Triage()
     improvement: Improvement = Improvement()
     retention: Retention = Retention()
-    intake: IntakeRules = IntakeRules()
+    intake: IntakeRules
     audit: Audit = Audit()
     categories: list[Category]
     mediators: list[Mediator] = Field(min_length=1)

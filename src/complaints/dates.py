@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, format_timedelta
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
@@ -35,3 +35,17 @@ def long_moment(value: datetime, lang: str, timezone: str) -> str:
     moment = value.astimezone(zone(timezone))
     time = format_time(moment, format="short", locale=LOCALES[lang])
     return f"{long_date(moment.date(), lang, timezone)} {'à' if lang == 'fr' else 'at'} {time}"
+
+
+def in_a_while(seconds: int, lang: str) -> str:
+    """A wait in words, never shorter than it is: dans 2 minutes / in 2 minutes."""
+    for unit in (31_536_000, 2_592_000, 604_800, 86_400, 3_600, 60):  # Babel's units
+        if seconds > unit:
+            seconds = -(-seconds // unit) * unit  # rounded up to the unit Babel will name
+            break
+    return format_timedelta(
+        timedelta(seconds=max(seconds, 1)),
+        threshold=1,
+        add_direction=True,
+        locale=LOCALES[lang],
+    )

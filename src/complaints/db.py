@@ -13,8 +13,10 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from complaints import private
+
 # Bump with every migration; `ensure_schema` compares it with the database's.
-SCHEMA_REVISION = "0007"
+SCHEMA_REVISION = "0008"
 
 
 class WrongKey(RuntimeError):
@@ -76,9 +78,9 @@ class Database:
         self._simulated: bool | None = None
         self.cache: dict[object, object] = {}  # immutable rows this process read (terms)
         if url.startswith("sqlite"):
-            path = url.split("///", 1)[-1]
-            if path and path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            path = url.split("///", 1)[-1].split("?", 1)[0]
+            if path and path != ":memory:" and not path.startswith("file:"):
+                private.touch(Path(path))
             # hide_parameters: an error never carries a complaint's text into a log.
             self.engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
             _configure_sqlite(self.engine)

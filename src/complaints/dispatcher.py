@@ -101,7 +101,7 @@ async def serve(sweep_seconds: float, poll_seconds: float, *, sweeps: bool = Tru
             host=app.settings.web_host,
             port=app.settings.web_port,
             log_level="warning",
-            proxy_headers=False,
+            proxy_headers=False,  # api.deps.client_address decides, from TRUSTED_PROXIES
         )
     )
     # Everything loaded so far (Prefect, SQLAlchemy, FastAPI: half a million objects) lives as

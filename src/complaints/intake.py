@@ -1,17 +1,35 @@
-"""What a new complaint must carry, validated at the edge: sizes capped, no control characters."""
+"""What a new complaint must carry, validated at the edge: sizes capped, no control characters,
+no invisible ones in a single line, and only the channels a customer may use on public faces."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
 
+from complaints.mail.addresses import needs_smtputf8
 from complaints.models import Channel
+from complaints.settings import get_settings
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x85]")
 _PHONE = re.compile(r"^\+?[0-9 ().-]{6,24}$")
+# Letters that draw nothing (Hangul fillers, the blank Braille pattern): a name of these only
+# looks empty.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# The channels a customer uses alone; phone, letter and in person are recorded by the staff.
+CUSTOMER_CHANNELS = (Channel.WEB, Channel.EMAIL)
 
 
 def _text(value: str) -> str:
@@ -23,10 +41,34 @@ def _text(value: str) -> str:
     return value
 
 
+def _visible(value: str) -> str:
+    """Refuse format characters (bidirectional overrides, zero-width ones, BOM…), which make a
+    line read otherwise than it is stored, and a line with nothing visible in it."""
+    for char in value:
+        if unicodedata.category(char) == "Cf":
+            raise PydanticCustomError(
+                "invisible_character",
+                "contains an invisible or direction-changing character ({char})",
+                {"char": f"U+{ord(char):04X}"},
+            )
+    if not any(unicodedata.category(c)[0] in "LNPS" and c not in _BLANK_LETTERS for c in value):
+        raise PydanticCustomError("nothing_visible", "has no visible character")
+    return value
+
+
 def _line(value: str) -> str:
     if _LINE_BREAK.search(value):
         raise ValueError("must be on one line")
-    return _text(value)
+    return _visible(_text(value))
+
+
+def _customer_channel(value: object) -> object:
+    if value not in CUSTOMER_CHANNELS:  # a StrEnum: "web" is Channel.WEB
+        raise PydanticCustomError(
+            "customer_channel",
+            "must be web or email: phone, letter and in_person complaints are recorded by the staff",
+        )
+    return value
 
 
 def _optional_text(value: str) -> str:
@@ -41,6 +83,18 @@ def _phone(value: str | None) -> str | None:
     return value.strip()
 
 
+def _deliverable(value: str) -> str:
+    """An address our relay can write to: accents before the @ need one with SMTPUTF8."""
+    if needs_smtputf8(value) and not get_settings().smtp_utf8:
+        raise PydanticCustomError(
+            "email_utf8",
+            "an address with accents before the @ needs a mail server with SMTPUTF8,"
+            " which this installation does not use (COMPLAINTS_SMTP_UTF8)",
+        )
+    return value
+
+
+Address = Annotated[EmailStr, Field(max_length=254), AfterValidator(_deliverable)]
 Line = Annotated[str, AfterValidator(_line)]
 Text = Annotated[str, AfterValidator(_text)]
 
@@ -51,7 +105,7 @@ class Intake(BaseModel):
     model_config = ConfigDict(extra="forbid", str_max_length=10_000)
 
     name: Annotated[Line, Field(max_length=120)]
-    email: Annotated[EmailStr, Field(max_length=254)]
+    email: Address
     phone: Annotated[str | None, AfterValidator(_phone)] = None
     subject: Annotated[Line, Field(max_length=200)]
     description: Annotated[Text, Field(max_length=10_000)]
@@ -67,13 +121,23 @@ class Intake(BaseModel):
     consent_share: bool = False
 
 
+class PublicIntake(Intake):
+    """A complaint sent by the customer through the public form or API: web or email only."""
+
+    channel: Annotated[
+        Channel,
+        BeforeValidator(_customer_channel),
+        WithJsonSchema({"type": "string", "enum": [c.value for c in CUSTOMER_CHANNELS]}),
+    ] = Channel.WEB
+
+
 class Rectification(BaseModel):
     """Corrected contact details (GDPR art. 16), validated as at intake."""
 
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[Line, Field(max_length=120)] | None = None
-    email: Annotated[EmailStr, Field(max_length=254)] | None = None
+    email: Address | None = None
     phone: Annotated[str | None, AfterValidator(_phone)] = None
 
     def changes(self) -> dict[str, str]:

@@ -3,10 +3,10 @@ first use, readable by its owner only)."""
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 
+from complaints import private
 from complaints.settings import Settings
 
 
@@ -24,22 +24,6 @@ def _parse(text: str, where: str) -> bytes:
     return key
 
 
-def _made_once(path: Path) -> None:
-    """Write a new key unless another process just did: written whole under another name, then
-    linked into place, which fails if the key exists (never two keys, never a half one)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-        file.write(secrets.token_hex(32) + "\n")
-    try:
-        os.link(draft, path)
-    except FileExistsError:
-        pass
-    finally:
-        draft.unlink()
-
-
 def given(settings: Settings) -> str:
     """The key COMPLAINTS_SEAL_KEY gives, or "" (unset or empty: the file's is used)."""
     return settings.seal_key.get_secret_value().strip() if settings.seal_key else ""
@@ -51,7 +35,7 @@ def seal_key(settings: Settings) -> bytes:
         return _parse(given(settings), "COMPLAINTS_SEAL_KEY")
     path = key_file(settings)
     if not path.exists():
-        _made_once(path)
+        private.write_once(path, secrets.token_hex(32) + "\n")
     return _parse(path.read_text(encoding="utf-8"), str(path))
 
 

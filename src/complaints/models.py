@@ -260,13 +260,14 @@ class RelatedComplaint(Base):
     reason: Mapped[str] = mapped_column(String(40))
 
 
-# The tables apart, re-exported here where every table is found: the outbox, the staff and
-# the counters; those that prove what the others claim.
+# The tables apart, re-exported here where every table is found: the outbox, the staff, their
+# sessions and the counters; those that prove what the others claim.
 from complaints.models_ops import (  # noqa: E402
     IdempotencyKey,
     OutboxMessage,
     ReferenceCounter,
     StaffMember,
+    StaffSession,
 )
 from complaints.models_proof import Checkpoint, Installation, PromiseTerms  # noqa: E402
 
@@ -278,4 +279,5 @@ __all__ = [
     "PromiseTerms",
     "ReferenceCounter",
     "StaffMember",
+    "StaffSession",
 ]

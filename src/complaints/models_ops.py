@@ -54,6 +54,19 @@ class StaffMember(Base):
     revoked_at: Mapped[datetime | None]
 
 
+class StaffSession(Base):
+    """A member signed in on the staff pages; the cookie's random id is stored only as its
+    SHA-256. It ends at logout, after an idle spell, or when the member is revoked."""
+
+    __tablename__ = "staff_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+
+
 class IdempotencyKey(Base):
     """The same intake request sent twice makes one complaint."""
 

@@ -44,9 +44,29 @@ def _load(home: Path, name: str) -> Any:
     return load_flow_from_entrypoint(str(home / ENTRYPOINTS[name]))
 
 
+class Unfinished(RuntimeError):
+    """A flow run ended Failed: what it could not do stays due and is retried by the next run.
+    `failed` says what, one line a complaint (references and kinds of error, nothing personal)."""
+
+    def __init__(self, message: str, result: Any, failed: dict[str, str]) -> None:
+        super().__init__(message)
+        self.result, self.failed = result, failed
+
+
+async def _run(name: str, *args: Any) -> Any:
+    """Run the flow `name`; its result, or Unfinished when it failed for some complaints."""
+    state = await load(name)(*args, return_state=True)
+    data = await state.aresult(raise_on_failure=False)
+    if state.is_completed():
+        return data
+    if isinstance(data, dict) and "failed" in data:
+        raise Unfinished(state.message or "", data["result"], data["failed"])
+    raise data if isinstance(data, BaseException) else RuntimeError(state.message)
+
+
 async def run_due(as_of: datetime | None = None) -> dict[str, Any]:
     """Run every sweep once, as of `as_of`."""
-    result: dict[str, Any] = await load("run_due")(as_of)
+    result: dict[str, Any] = await _run("run_due", as_of)
     return result
 
 
@@ -54,17 +74,17 @@ async def handle(
     references: list[str] | None = None, as_of: datetime | None = None
 ) -> dict[str, str]:
     """Run the lifecycle flow on these complaints (or on every one waiting)."""
-    result: dict[str, str] = await load("handle")(references, as_of)
+    result: dict[str, str] = await _run("handle", references, as_of)
     return result
 
 
 async def monthly_review(as_of: datetime | None = None) -> dict[str, int]:
     """Run the monthly review flow once."""
-    result: dict[str, int] = await load("review")(as_of)
+    result: dict[str, int] = await _run("review", as_of)
     return result
 
 
 async def anonymise_expired(as_of: datetime | None = None) -> dict[str, int]:
     """Run the retention flow once."""
-    result: dict[str, int] = await load("retention")(as_of)
+    result: dict[str, int] = await _run("retention", as_of)
     return result

@@ -11,7 +11,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-LOCAL_API = "http://127.0.0.1:4200/api"
+from complaints import private
+
 PR_SET_PDEATHSIG = 1
 # Loaded here, not in the child: between fork and exec the child must take no lock (an import).
 _LIBC = ctypes.CDLL("libc.so.6", use_errno=True) if sys.platform == "linux" else None
@@ -47,7 +48,7 @@ class PrefectServer:
 
     def start(self, timeout: float = 120.0) -> PrefectServer:
         if not healthy(self.api_url):
-            self.var.mkdir(parents=True, exist_ok=True)
+            private.folder(self.var)
             log = (self.var / "prefect-server.log").open("ab")
             self._process = subprocess.Popen(  # noqa: S603
                 [
@@ -92,10 +93,12 @@ class PrefectServer:
         self._process = None
 
 
-def use_local_server_if_running() -> None:
-    """Point Prefect at the project's running server, if any, rather than a temporary one."""
-    if "PREFECT_API_URL" not in os.environ and healthy(LOCAL_API, timeout=0.3):
-        os.environ["PREFECT_API_URL"] = LOCAL_API
+def use_local_server_if_running(port: int) -> None:
+    """Point Prefect at the project's server on its configured port, if it runs, rather than a
+    temporary one. Only that port: on a shared machine, 4200 may be somebody else's server."""
+    api_url = f"http://127.0.0.1:{port}/api"
+    if "PREFECT_API_URL" not in os.environ and healthy(api_url, timeout=0.3):
+        os.environ["PREFECT_API_URL"] = api_url
 
 
 def drain_client(timeout: float = 15.0) -> None:

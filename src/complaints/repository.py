@@ -183,13 +183,27 @@ def with_pending_mail(*, session: Session, as_of: datetime, limit: int = 10_000)
     return list(session.scalars(select(Complaint.reference).where(Complaint.id.in_(ids))))
 
 
-def pending_messages(*, session: Session, complaint_ids: Sequence[int]) -> list[OutboxMessage]:
+def pending_messages(
+    *, session: Session, complaint_ids: Sequence[int], due_at: datetime | None = None
+) -> list[OutboxMessage]:
+    """The e-mails of these complaints not yet sent; only those due by `due_at` if given."""
     query = (
         select(OutboxMessage)
         .where(OutboxMessage.complaint_id.in_(complaint_ids), OutboxMessage.status == "pending")
         .order_by(OutboxMessage.id)
     )
+    if due_at is not None:
+        query = query.where(OutboxMessage.next_attempt_at <= due_at)
     return list(session.scalars(query))
+
+
+def undelivered(*, session: Session, complaint_id: int) -> bool:
+    """Whether an e-mail of this complaint is still pending or was refused for good."""
+    query = select(OutboxMessage.id).where(
+        OutboxMessage.complaint_id == complaint_id,
+        OutboxMessage.status.in_(("pending", "rejected")),
+    )
+    return session.execute(query.limit(1)).first() is not None
 
 
 def claim_messages(

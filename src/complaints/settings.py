@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from functools import cached_property, lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from complaints.conduct import Conduct, load_conduct
 
@@ -17,6 +20,19 @@ def _find_home() -> Path:
     if (source_root / "config" / "conduct.toml").is_file():
         return source_root
     return Path.cwd()
+
+
+def _network(item: object) -> object:
+    """An address or a CIDR network (`10.0.0.5`, `10.0.0.0/8`, `fd00::/8`)."""
+    if not isinstance(item, str):
+        return item
+    try:
+        return ip_network(item.strip())
+    except ValueError:
+        raise ValueError(
+            f"{item!r} is neither an IP address nor a network such as 10.0.0.0/8"
+            " (with no host bits set)"
+        ) from None
 
 
 class Settings(BaseSettings):
@@ -43,7 +59,14 @@ class Settings(BaseSettings):
     # own; above, task runs take `batch_size` complaints each (Prefect costs ~12 ms a run).
     batch_threshold: int = 10
     batch_size: int = 50
-    delivery_retry_delays: list[float] = [2.0, 10.0, 60.0]
+    # How long an e-mail that was not accepted waits before it is tried again: after the 1st
+    # failure, the 2nd… (the last repeats). It waits alone: the others go on being sent.
+    delivery_backoff_seconds: list[float] = Field(
+        default=[30.0, 120.0, 600.0, 1800.0, 3600.0, 10800.0, 21600.0], min_length=1
+    )
+    # Whether the relay offers SMTPUTF8 (RFC 6531): then an address with accents before the @
+    # is taken at intake; without it, such an address is refused there, never stranded.
+    smtp_utf8: bool = False
     # How long a sender holds the e-mails it claimed: a crashed sender's are retried after it.
     # Longer than the slowest batch takes to send, so that two senders never send one twice.
     delivery_lease_seconds: float = 300.0
@@ -62,6 +85,11 @@ class Settings(BaseSettings):
     web_port: int = 8000
     intake_per_minute: float = 10.0  # per client address, on the public intake
     intake_burst: int = 20
+    # The reverse proxies whose X-Forwarded-For is believed: addresses or CIDR networks, comma-
+    # separated (or a JSON list). Empty: the direct peer is the client, whatever the header says.
+    trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = []
+    # A staff page session ends after this long without a request (and at logout, or revocation).
+    staff_session_idle_hours: float = Field(default=8.0, gt=0, le=24 * 30)
 
     @field_validator("mail_from", "public_base_url")
     @classmethod
@@ -69,6 +97,18 @@ class Settings(BaseSettings):
         if "\r" in value or "\n" in value:
             raise ValueError("must not contain a line break")
         return value.rstrip("/")
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            items = json.loads(text) if text.startswith("[") else text.replace(",", " ").split()
+        else:
+            items = value
+        if not isinstance(items, list):
+            return items
+        return [_network(item) for item in items]
 
     @property
     def var(self) -> Path:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from complaints.api.deps import AppDep, Lang, StaffDep, current_staff
+from complaints.api.deps import AppDep, Lang, StaffDep, page_staff
 from complaints.reporting.report import build, to_html
 from complaints.reporting.sql import Scope
 
@@ -53,9 +53,7 @@ def report_json(app: AppDep, member: StaffDep, scope: ScopeDep) -> dict[str, Any
 @router.get("/staff/tableau", response_class=HTMLResponse, include_in_schema=False)
 def dashboard(app: AppDep, request: Request, scope: ScopeDep, lang: Lang) -> Response:
     """The dashboard page: the HTML report over the last `days`, with filters in the query."""
-    try:
-        current_staff(request, app)
-    except HTTPException:
+    if page_staff(request, app) is None:
         return RedirectResponse("/staff", status_code=303)
     return HTMLResponse(to_html(app, build(app=app, scope=scope, now=scope.until), lang=lang))
 

@@ -1,4 +1,5 @@
-"""POST /api/complaints: the same intake as the form, as JSON, idempotent by key."""
+"""POST /api/complaints: the same intake as the form, as JSON, idempotent by key; a customer's
+channels only (web, email)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from fastapi import APIRouter, Header, HTTPException, Request
 from pydantic import BaseModel
 
 from complaints.api.deps import AppDep, client_address
-from complaints.intake import Intake
+from complaints.app import App
+from complaints.intake import PublicIntake
 from complaints.mail.compose import tracking_path
 from complaints.services import intake
 
@@ -35,14 +37,15 @@ class Created(BaseModel):
     },
 )
 def create(
-    body: Intake,
+    body: PublicIntake,
     app: AppDep,
     request: Request,
     idempotency_key: Annotated[
         str | None, Header(max_length=200, pattern=r"^[\x21-\x7e]+$")
     ] = None,
 ) -> Created:
-    """Record a complaint. The same `Idempotency-Key` twice makes one complaint."""
+    """Record a complaint sent by web or email. The same `Idempotency-Key` twice makes one
+    complaint. Customer type and region are keys of the code of conduct's lists (422 otherwise)."""
     if not request.app.state.intake_limit.allow(client_address(request)):
         raise HTTPException(
             429,
@@ -51,6 +54,11 @@ def create(
         )
     receipt = intake.receive(app=app, intake=body, idempotency_key=idempotency_key)
     request.app.state.on_intake()
+    return created(app, receipt)
+
+
+def created(app: App, receipt: intake.Receipt) -> Created:
+    """What the caller keeps: the reference, the dates promised and the tracking link."""
     return Created(
         reference=receipt.reference,
         state=receipt.state,

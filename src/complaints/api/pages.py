@@ -6,6 +6,7 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -34,9 +35,12 @@ def strings(templates: Path) -> dict[str, dict[str, Any]]:
 
 
 def switch_url(request: Request, lang: str) -> str:
-    """This page in the other language."""
+    """This page in the other language, with the rest of its query (a relative link)."""
     other = "en" if lang == "fr" else "fr"
-    return str(request.url.include_query_params(lang=other).path) + f"?lang={other}"
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    # One leading slash: a path such as //elsewhere.example must not become a link off-site.
+    path = quote("/" + request.url.path.lstrip("/"))
+    return f"{path}?{urlencode([*query, ('lang', other)])}"
 
 
 def render(

@@ -1,21 +1,22 @@
-"""The customer's pages, no login: complaint form, tracking page, one-click survey."""
+"""The customer's pages, no login: complaint form and tracking page (the survey: survey_pages)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from complaints import policy
-from complaints.api.deps import AppDep, Lang, client_address
+from complaints.api.deps import AppDep, Lang, client_address, language
 from complaints.api.pages import message, render, render_with_form, strings
-from complaints.intake import Intake
+from complaints.dates import in_a_while
+from complaints.intake import PublicIntake
 from complaints.mail.compose import tracking_path
 from complaints.repository import NotFound
-from complaints.services import feedback, intake, tracking
-from complaints.services.errors import AlreadyAnswered
+from complaints.services import intake, tracking
+from complaints.services.errors import NotListed
 
 router = APIRouter(include_in_schema=False)
 CONSENTS = ("consent_contact", "consent_share")  # checkboxes, never ticked in advance
@@ -30,6 +31,7 @@ FIELDS = (
     "region",
     "customer_type",
     "language",
+    "channel",  # not shown: the form is the web channel; a posted e-mail channel is allowed
 )
 
 
@@ -40,6 +42,7 @@ def _form_page(
     values: dict[str, str],
     errors: dict[str, str],
     status: int = 200,
+    notice: str = "",
 ) -> HTMLResponse:
     return render_with_form(
         app,
@@ -49,7 +52,13 @@ def _form_page(
         status,
         values=values,
         errors=errors,
+        notice=notice,
         first_error=next(iter(errors), None),
+        # The lists of the code of conduct, as (key, words in the visitor's language).
+        choices={
+            field: [(c.key, str(getattr(c, lang))) for c in app.conduct.intake.choices(field)]
+            for field in ("customer_type", "region")
+        },
         retention_years=app.conduct.retention.years_after_closure,
         # The longest a web complaint waits under the code in force (a grave one waits less).
         answer_days=policy.answer_rule(app.conduct.terms(), channel="web", severity="normal")[0],
@@ -60,8 +69,14 @@ def _form_page(
 def _explain(error: Any, texts: dict[str, Any]) -> str:
     """A pydantic error in the customer's words and language."""
     kind, text = error["type"], str(error.get("msg", ""))
-    if kind == "missing" or "must not be empty" in text:
+    if kind in ("missing", "nothing_visible") or "must not be empty" in text:
         return str(texts["err_required"])
+    if kind == "invisible_character":
+        return str(texts["err_invisible"])
+    if kind == "customer_channel":
+        return str(texts["err_channel"])
+    if kind == "email_utf8":
+        return str(texts["err_email_utf8"])
     if kind == "string_too_long":
         return str(texts["err_too_long"]).format(max=error.get("ctx", {}).get("max_length", ""))
     if "email" in text:
@@ -71,6 +86,17 @@ def _explain(error: Any, texts: dict[str, Any]) -> str:
     if "phone" in text:
         return str(texts["err_phone"])
     return str(texts["err_invalid"])
+
+
+def _slow_down(
+    app: AppDep, request: Request, lang: str, values: dict[str, str], seconds: int
+) -> HTMLResponse:
+    """429: the form again, filled as it was sent, saying in words when it may be sent."""
+    when = in_a_while(seconds, lang)
+    notice = strings(app.settings.home / "templates")[lang]["too_many"].format(when=when)
+    page = _form_page(app, request, lang, values, {}, status=429, notice=notice)
+    page.headers["Retry-After"] = str(seconds)
+    return page
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -86,19 +112,23 @@ async def submit(app: AppDep, request: Request, lang: Lang) -> Response:
     values = {key: str(posted.get(key, "")) for key in (*FIELDS, *CONSENTS)}
     if not request.app.state.csrf.valid(request, str(posted.get("csrf", ""))):
         return message(app, request, lang, 403, "csrf")
-    if not request.app.state.intake_limit.allow(client_address(request)):
-        return message(app, request, lang, 429, "too_many")
+    limit, client = request.app.state.intake_limit, client_address(request)
+    if not limit.allow(client):
+        return _slow_down(app, request, lang, values, limit.retry_after(client))
     data = {
         **values,
-        "channel": "web",
+        "channel": values["channel"] or "web",
         "phone": values["phone"] or None,
         **{key: values[key] == "oui" for key in CONSENTS},  # an unticked box is not sent
     }
     try:
-        receipt = intake.receive(app=app, intake=Intake.model_validate(data))
-    except ValidationError as error:
+        receipt = intake.receive(app=app, intake=PublicIntake.model_validate(data))
+    except (ValidationError, NotListed) as error:
         texts = strings(app.settings.home / "templates")[lang]
-        errors = {str(e["loc"][0]): _explain(e, texts) for e in error.errors() if e["loc"]}
+        if isinstance(error, NotListed):
+            errors = {error.field: str(texts["err_choice"])}
+        else:
+            errors = {str(e["loc"][0]): _explain(e, texts) for e in error.errors() if e["loc"]}
         ordered = {key: errors[key] for key in FIELDS if key in errors}
         return _form_page(app, request, lang, values, ordered, status=422)
     request.app.state.on_intake()
@@ -113,7 +143,7 @@ def track(app: AppDep, request: Request, token: str, nouveau: int = 0) -> HTMLRe
     try:
         data = tracking.tracking(app=app, token=token)
     except NotFound:
-        return message(app, request, "fr", 404, "not_found")
+        return message(app, request, language(request), 404, "not_found")
     url = f"{app.settings.public_base_url}{tracking_path(token)}"
     return render(
         app,
@@ -124,80 +154,4 @@ def track(app: AppDep, request: Request, token: str, nouveau: int = 0) -> HTMLRe
         new=bool(nouveau),
         tracking_url=url,
         switch_url=None,
-    )
-
-
-@router.get("/avis/{token}", response_class=HTMLResponse)
-def survey(app: AppDep, request: Request, token: str, satisfait: str, lang: Lang) -> Response:
-    """One click from the e-mail records the answer; a second click changes nothing."""
-    if satisfait not in ("oui", "non"):
-        return message(app, request, lang, 400, "not_found")
-    texts = strings(app.settings.home / "templates")[lang]
-    try:
-        reference, state = feedback.record_by_token(
-            app=app, token=token, satisfied=satisfait == "oui"
-        )
-    except NotFound:
-        return message(app, request, lang, 404, "not_found")
-    except AlreadyAnswered:
-        return render(
-            app,
-            request,
-            "survey",
-            lang,
-            message=texts["already"],
-            comment_form=False,
-            token=token,
-            csrf="",
-            tracking_url=None,
-        )
-    request.app.state.on_intake()  # the review or referral e-mails go out at once
-    if state == "closed":
-        text = texts["thanks_satisfied"]
-    elif state == "with_mediator":
-        text = texts["thanks_mediator"]
-    else:
-        text = texts["thanks_review"].format(
-            date=feedback.promised_answer(app=app, reference=reference, lang=lang)
-        )
-    return render_with_form(
-        app,
-        request,
-        "survey",
-        lang,
-        message=text,
-        comment_form=True,
-        token=token,
-        tracking_url=None,
-    )
-
-
-@router.post("/avis/{token}/commentaire", response_class=HTMLResponse)
-def comment(
-    app: AppDep,
-    request: Request,
-    token: str,
-    lang: Lang,
-    csrf: Annotated[str, Form()] = "",
-    comment: Annotated[str, Form(max_length=2000)] = "",
-) -> Response:
-    if not request.app.state.csrf.valid(request, csrf):
-        return message(app, request, lang, 403, "csrf")
-    try:
-        feedback.add_comment(app=app, token=token, comment=comment)
-    except NotFound:
-        return message(app, request, lang, 404, "not_found")
-    except AlreadyAnswered:
-        return message(app, request, lang, 409, "already")
-    texts = strings(app.settings.home / "templates")[lang]
-    return render(
-        app,
-        request,
-        "survey",
-        lang,
-        message=texts["comment_thanks"],
-        comment_form=False,
-        token=token,
-        csrf="",
-        tracking_url=None,
     )

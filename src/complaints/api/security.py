@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import Request, Response
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse
+
+from complaints import private
+from complaints.api.docs import ASSETS
 
 CSRF_COOKIE = "complaints_csrf"
 MAX_BODY = 64 * 1024
@@ -20,9 +24,7 @@ def secret_key(var: Path) -> bytes:
     """The installation's signing key: var/secret_key, made on first use."""
     path = var / "secret_key"
     if not path.exists():
-        var.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32), encoding="utf-8")
-        path.chmod(0o600)
+        private.write_once(path, secrets.token_hex(32))
     return bytes.fromhex(path.read_text(encoding="utf-8").strip())
 
 
@@ -52,14 +54,19 @@ class Csrf:
 class RateLimit:
     """A token bucket per client address: `per_minute` sustained, `burst` at once."""
 
-    def __init__(self, per_minute: float, burst: int) -> None:
-        self.rate, self.burst = per_minute / 60.0, burst
+    def __init__(
+        self, per_minute: float, burst: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.rate, self.burst, self._clock = per_minute / 60.0, burst, clock
         self._buckets: dict[str, tuple[float, float]] = {}
 
-    def allow(self, client: str) -> bool:
-        now = time.monotonic()
+    def _tokens(self, client: str, now: float) -> float:
         tokens, last = self._buckets.get(client, (float(self.burst), now))
-        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        return min(self.burst, tokens + (now - last) * self.rate)
+
+    def allow(self, client: str) -> bool:
+        now = self._clock()
+        tokens = self._tokens(client, now)
         if len(self._buckets) > 100_000:  # forget idle clients rather than grow without end
             self._buckets.clear()
         if tokens < 1:
@@ -67,6 +74,15 @@ class RateLimit:
             return False
         self._buckets[client] = (tokens - 1, now)
         return True
+
+    def retry_after(self, client: str) -> int:
+        """Whole seconds until `client` may send again (0: now)."""
+        tokens = self._tokens(client, self._clock())
+        if tokens >= 1:
+            return 0
+        if self.rate <= 0:
+            return 24 * 3600
+        return math.ceil((1 - tokens) / self.rate - 1e-9)  # 10.000000001 s is 10 s
 
 
 HEADERS = {
@@ -83,19 +99,25 @@ async def guard(request: Request, call_next: Callable[[Request], Awaitable[Respo
     """Refuse bodies over MAX_BODY before reading them; add the safe headers to every answer."""
     length = request.headers.get("content-length")
     if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
-        return _too_large(request)
-    if request.method in ("POST", "PUT", "PATCH") and length is None:
+        response = _too_large(request)
+    elif request.method in ("POST", "PUT", "PATCH") and length is None:
         body = await request.body()
-        if len(body) > MAX_BODY:
-            return _too_large(request)
-    response = await call_next(request)
+        response = _too_large(request) if len(body) > MAX_BODY else await call_next(request)
+    else:
+        response = await call_next(request)
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if not request.url.path.startswith(f"{ASSETS}/"):
+        # Pages and APIs carry personal data (staff pages, exports, tracking, survey): no copy
+        # is kept by the browser or a shared cache. Only the docs' static files may be cached.
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 
 def _too_large(request: Request) -> Response:
-    detail = f"request body over {MAX_BODY // 1024} KiB"
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"detail": detail}, status_code=413)
-    return PlainTextResponse(detail, status_code=413)
+        return JSONResponse({"detail": f"request body over {MAX_BODY // 1024} KiB"}, 413)
+    # Imported here: errors.py renders pages and takes HEADERS from this module.
+    from complaints.api.errors import error_page
+
+    return error_page(request, 413, size=str(MAX_BODY // 1024))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Header, Query, Request
 from pydantic import BaseModel
 
 from complaints.api.deps import AppDep, StaffDep
+from complaints.api.intake_api import Created, created
 from complaints.api.steps import (
     ActionIn,
     AnalysisIn,
@@ -18,8 +20,9 @@ from complaints.api.steps import (
     perform,
 )
 from complaints.app import App
+from complaints.intake import Intake
 from complaints.lifecycle import State
-from complaints.services import views
+from complaints.services import intake, views
 from complaints.services.staff import Staff
 
 router = APIRouter(prefix="/api/staff", tags=["staff"])
@@ -55,6 +58,31 @@ def list_complaints(
             "assignee": assignee,
         },
     )
+
+
+class RecordIn(Intake):
+    """A complaint a member records for the customer: any channel, and a letter's or an
+    e-mail's date of receipt if it was received before today."""
+
+    received_on: date | None = None
+
+
+@router.post("/complaints", status_code=201, response_model=Created)
+def record(
+    body: RecordIn,
+    app: AppDep,
+    member: StaffDep,
+    request: Request,
+    idempotency_key: Annotated[
+        str | None, Header(max_length=200, pattern=r"^[\x21-\x7e]+$")
+    ] = None,
+) -> Created:
+    """Record a complaint received by phone, letter, in person (or any channel)."""
+    receipt = intake.receive(
+        app=app, intake=body, received_on=body.received_on, idempotency_key=idempotency_key
+    )
+    request.app.state.on_intake()
+    return created(app, receipt)
 
 
 @router.get("/complaints/{reference}")

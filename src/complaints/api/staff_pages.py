@@ -1,40 +1,63 @@
-"""A simple staff page: open complaints by due date, overdue first, and a page to act on one."""
+"""A simple staff page: open complaints by due date, overdue first, and a page to act on one;
+signing in opens a server-side session, signing out ends it."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import dataclass, field
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from complaints.api.deps import STAFF_COOKIE, AppDep, Lang, current_staff
+from complaints.api import field_errors
+from complaints.api.deps import STAFF_COOKIE, AppDep, Lang, PageStaff
 from complaints.api.pages import message, render_with_form, strings
 from complaints.api.steps import STEPS, perform
-from complaints.lifecycle import OPEN_STATES
-from complaints.services import staff as staff_service
-from complaints.services import views
+from complaints.app import App
+from complaints.lifecycle import OPEN_STATES, IllegalTransition
+from complaints.services import staff_sessions, views
 from complaints.services.errors import REFUSALS
 from complaints.services.staff import Staff
+from complaints.words import label
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
+# Each step's form, by the key of its title in strings.toml's [*.staff].
+FORM_TITLES = {
+    "analysis": "analysis",
+    "actions": "action",
+    "response": "answer",
+    "assign": "assign",
+    "escalate": "escalate",
+    "mediation": "mediation",
+    "close": "close",
+}
 
 
-def _member(request: Request, app: AppDep) -> Staff | None:
-    try:
-        return current_staff(request, app)
-    except HTTPException:
-        return None
+@dataclass(frozen=True)
+class Refused:
+    """Why a step's form was refused: its fields' reasons and what was typed, or its state."""
+
+    step: str = ""
+    fields: dict[str, str] = field(default_factory=dict)
+    values: dict[str, str] = field(default_factory=dict)
+    illegal: bool = False
 
 
-Member = Annotated[Staff | None, Depends(_member)]
+def _cookie_options(app: App) -> dict[str, Any]:
+    # No Max-Age: the browser forgets it when closed; the server ends it after an idle spell.
+    secure = app.settings.public_base_url.startswith("https")
+    return {"httponly": True, "samesite": "strict", "secure": secure, "path": "/"}
 
 
 @router.get("", response_class=HTMLResponse)
-def board(app: AppDep, request: Request, lang: Lang, member: Member) -> HTMLResponse:
+def board(app: AppDep, request: Request, lang: Lang, member: PageStaff) -> HTMLResponse:
     """Open complaints, overdue first, then by answer date."""
     if member is None:
-        return render_with_form(app, request, "staff_login", lang, error=False)
+        page = render_with_form(app, request, "staff_login", lang, error=False)
+        if STAFF_COOKIE in request.cookies:  # ended, idle or never valid: forget it
+            page.delete_cookie(STAFF_COOKIE, **_cookie_options(app))
+        return page
     rows = views.list_complaints(app=app, states=sorted(OPEN_STATES), overdue=False, limit=500)
     rows.sort(key=lambda row: (not row["overdue"], row["answer_by"]))
     return render_with_form(app, request, "staff_list", lang, rows=rows, member=member)
@@ -48,19 +71,30 @@ def login(
     token: Annotated[str, Form(max_length=200)] = "",
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
+    """Open a new session for a valid token; the one the browser held before ends."""
     if not request.app.state.csrf.valid(request, csrf):
         return message(app, request, lang, 403, "csrf")
-    if staff_service.authenticate(app=app, token=token) is None:
+    former = request.cookies.get(STAFF_COOKIE, "")[:100] or None
+    session_id = staff_sessions.sign_in(app=app, token=token, replacing=former)
+    if session_id is None:
         return render_with_form(app, request, "staff_login", lang, 401, error=True)
     response = RedirectResponse(f"/staff?lang={lang}", status_code=303)
-    response.set_cookie(
-        STAFF_COOKIE,
-        token,
-        httponly=True,
-        samesite="strict",
-        max_age=12 * 3600,
-        secure=app.settings.public_base_url.startswith("https"),
-    )
+    response.set_cookie(STAFF_COOKIE, session_id, **_cookie_options(app))
+    return response
+
+
+@router.post("/logout", response_class=HTMLResponse)
+def logout(
+    app: AppDep, request: Request, lang: Lang, csrf: Annotated[str, Form(max_length=200)] = ""
+) -> Response:
+    """End this browser's session on the server and forget its cookie."""
+    if not request.app.state.csrf.valid(request, csrf):
+        return message(app, request, lang, 403, "csrf")
+    session_id = request.cookies.get(STAFF_COOKIE, "")[:100]
+    if session_id:
+        staff_sessions.sign_out(app=app, session_id=session_id)
+    response = RedirectResponse(f"/staff?lang={lang}", status_code=303)
+    response.delete_cookie(STAFF_COOKIE, **_cookie_options(app))
     return response
 
 
@@ -73,8 +107,14 @@ def _page(
     notice: str | None = None,
     error: str | None = None,
     status: int = 200,
+    refused: Refused | None = None,
 ) -> HTMLResponse:
     data = views.show(app=app, reference=reference, viewer=member.name)
+    refused = refused or Refused()
+    if refused.illegal:  # the step does not fit the state the complaint is in: say that state
+        templates = app.settings.home / "templates"
+        state = label(templates, lang, "state", data["state"])
+        error = strings(templates)[lang]["errors"]["step_state"].format(state=state)
     return render_with_form(
         app,
         request,
@@ -86,12 +126,16 @@ def _page(
         categories=app.conduct.category_keys(),
         notice=notice,
         error=error,
+        failed=refused.step,
+        errors=refused.fields,
+        first_error=next(iter(refused.fields), None),
+        values=refused.values,
     )
 
 
 @router.get("/c/{reference}", response_class=HTMLResponse)
 def complaint(
-    reference: str, app: AppDep, request: Request, lang: Lang, member: Member
+    reference: str, app: AppDep, request: Request, lang: Lang, member: PageStaff
 ) -> Response:
     if member is None:
         return RedirectResponse(f"/staff?lang={lang}", status_code=303)
@@ -103,7 +147,7 @@ def complaint(
 
 @router.post("/c/{reference}/{step}", response_class=HTMLResponse)
 async def act(
-    reference: str, step: str, app: AppDep, request: Request, lang: Lang, member: Member
+    reference: str, step: str, app: AppDep, request: Request, lang: Lang, member: PageStaff
 ) -> Response:
     """One staff step from its form; a refusal is shown on the page and changes nothing."""
     if member is None:
@@ -116,19 +160,29 @@ async def act(
     fields = {k: v for k, v in form.items() if k != "csrf"}
     if "founded" in fields:
         fields["founded"] = str(fields["founded"] == "yes")
+    words = strings(app.settings.home / "templates")[lang]
     try:
         perform(app, member, reference, step, STEPS[step].body.model_validate(fields))
-    except HTTPException as refused:
+    except HTTPException as refusal:  # a role the member does not have
+        text = words["errors"]["step_role" if refusal.status_code == 403 else "bad_request"]
+        return _page(app, request, lang, member, reference, error=text, status=refusal.status_code)
+    except ValidationError as invalid:  # each field's reason in words, never pydantic's
+        form_title = words["staff"][FORM_TITLES[step]]
         return _page(
             app,
             request,
             lang,
             member,
             reference,
-            error=str(refused.detail),
-            status=refused.status_code,
+            error=words["errors"]["step_fields"].format(form=form_title),
+            status=422,
+            refused=Refused(step, field_errors.by_field(invalid, words), fields),
         )
-    except (*REFUSALS, ValidationError) as refusal:
+    except IllegalTransition:
+        return _page(
+            app, request, lang, member, reference, status=409, refused=Refused(illegal=True)
+        )
+    except REFUSALS as refusal:
         return _page(app, request, lang, member, reference, error=str(refusal), status=409)
     request.app.state.on_intake()
     done = strings(app.settings.home / "templates")[lang]["staff"]["done"]

@@ -7,7 +7,7 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any, ParamSpec, TypeVar
 
@@ -95,6 +95,27 @@ def sweep_time(value: str | None) -> datetime | None:
             f"--as-of {value} is in the future: only a simulated clock (the demo's) runs ahead"
         )
     return moment
+
+
+def flow_outcome(run: Coroutine[Any, Any, dict[str, Any]], *, json: bool = False) -> None:
+    """Run a flow and print its figures; when it failed for some complaints, one line for each
+    (what stays due is retried by the next run) and exit 1, without a traceback."""
+    import asyncio
+
+    from complaints.orchestration import Unfinished
+
+    try:
+        result, failed = asyncio.run(run), {}
+    except Unfinished as unfinished:
+        result, failed = unfinished.result, unfinished.failed
+    if json:
+        emit_json({**result, "failed": failed} if failed else result)
+    else:
+        console.print(", ".join(f"{key}: {value}" for key, value in result.items()))
+        for reference, why in sorted(failed.items()):
+            typer.echo(f"error: {reference}: {why}", err=True)
+    if failed:
+        raise typer.Exit(1)
 
 
 def emit_json(data: Any) -> None:

@@ -12,7 +12,7 @@ from complaints.cli.base import (
     app,
     console,
     db_app,
-    emit_json,
+    flow_outcome,
     refusing,
     sweep_time,
     the_app,
@@ -28,18 +28,12 @@ def run_due(
     json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Run every sweep once: acknowledge new complaints, enforce deadlines, send surveys, close."""
-    import asyncio
-
     from complaints import orchestration, prefect_env, prefect_server
 
     moment = sweep_time(as_of)
     prefect_env.configure(the_app().settings.var)
-    prefect_server.use_local_server_if_running()
-    result = asyncio.run(orchestration.run_due(moment))
-    if json:
-        emit_json(result)
-    else:
-        console.print(", ".join(f"{key}: {value}" for key, value in result.items()))
+    prefect_server.use_local_server_if_running(the_app().settings.prefect_port)
+    flow_outcome(orchestration.run_due(moment), json=json)
 
 
 @app.command()

@@ -8,7 +8,15 @@ from typing import Annotated
 
 import typer
 
-from complaints.cli.base import app, console, refusing, staff_name, sweep_time, the_app
+from complaints.cli.base import (
+    app,
+    console,
+    flow_outcome,
+    refusing,
+    staff_name,
+    sweep_time,
+    the_app,
+)
 
 person_app = typer.Typer(
     help="A person's rights (GDPR): export, rectify, erase; found by e-mail address.",
@@ -81,11 +89,8 @@ def retention(
     as_of: Annotated[str | None, typer.Option("--as-of", help="As of this ISO date-time.")] = None,
 ) -> None:
     """Run the retention flow now: anonymise complaints closed longer than the period."""
-    import asyncio
-
     from complaints import orchestration, prefect_env, prefect_server
 
     prefect_env.configure(the_app().settings.var)
-    prefect_server.use_local_server_if_running()
-    result = asyncio.run(orchestration.anonymise_expired(sweep_time(as_of)))
-    console.print(", ".join(f"{k}: {v}" for k, v in result.items()))
+    prefect_server.use_local_server_if_running(the_app().settings.prefect_port)
+    flow_outcome(orchestration.anonymise_expired(sweep_time(as_of)))

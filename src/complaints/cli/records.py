@@ -36,11 +36,17 @@ def submit(
     subject: Annotated[str, typer.Option(help="One line: what the complaint is about.")],
     description: Annotated[str, typer.Option(help="What happened, in the customer's words.")],
     product: Annotated[str, typer.Option(help="The product or service concerned.")],
-    region: Annotated[str, typer.Option(help="Where the customer is (region, department…).")],
+    region: Annotated[
+        str, typer.Option(help="Where the customer is: one of [intake] regions (e.g. Bretagne).")
+    ],
     phone: Annotated[str | None, typer.Option(help="Optional phone number.")] = None,
     desired_outcome: Annotated[str, typer.Option(help="What the customer wants.")] = "",
-    channel: Annotated[Channel, typer.Option(help="How the complaint came in.")] = Channel.WEB,
-    customer_type: Annotated[str, typer.Option(help="individual, professional…")] = "individual",
+    channel: Annotated[
+        Channel, typer.Option(help="How the complaint came in (staff: phone, letter, in_person).")
+    ] = Channel.WEB,
+    customer_type: Annotated[
+        str, typer.Option(help="One of [intake] customer_types (individual, professional).")
+    ] = "individual",
     language: Annotated[str, typer.Option(help="fr or en: the language of every e-mail.")] = "fr",
     consent_contact: Annotated[
         bool, typer.Option(help="The customer agreed to the satisfaction follow-up by e-mail.")

@@ -13,6 +13,7 @@ from complaints.cli.base import (
     app,
     console,
     emit_json,
+    flow_outcome,
     parse_time,
     refusing,
     staff_name,
@@ -125,11 +126,8 @@ def review(
     as_of: Annotated[str | None, typer.Option("--as-of", help="As of this ISO date-time.")] = None,
 ) -> None:
     """Run the monthly review now: check actions' effect, e-mail last month's report (a Prefect flow)."""
-    import asyncio
-
     from complaints import orchestration, prefect_env, prefect_server
 
     prefect_env.configure(the_app().settings.var)
-    prefect_server.use_local_server_if_running()
-    result = asyncio.run(orchestration.monthly_review(sweep_time(as_of)))
-    console.print(", ".join(f"{k}: {v}" for k, v in result.items()))
+    prefect_server.use_local_server_if_running(the_app().settings.prefect_port)
+    flow_outcome(orchestration.monthly_review(sweep_time(as_of)))

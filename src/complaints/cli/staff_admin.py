@@ -27,7 +27,8 @@ def add(
     ] = "agent",
     days: Annotated[int, typer.Option(help="Days before the token expires.")] = 365,
 ) -> None:
-    """Add a member, or give one a new token; prints the token once (it is stored hashed)."""
+    """Add a member, or give one a new token (ending the sessions of the former); prints the
+    token once (it is stored hashed)."""
     from complaints.services.staff import add as add_member
 
     token = add_member(app=the_app(), name=name, role=role, days=days)
@@ -38,11 +39,11 @@ def add(
 @staff_app.command("revoke")
 @refusing
 def revoke(name: str) -> None:
-    """Revoke a member's token at once."""
+    """Revoke a member's token and end their staff page sessions, at once."""
     from complaints.services.staff import revoke as revoke_member
 
     revoke_member(app=the_app(), name=name)
-    console.print(f"{name}: token revoked")
+    console.print(f"{name}: token revoked, page sessions ended")
 
 
 @staff_app.command("list")

@@ -199,7 +199,8 @@ def report(script: Script, mail_folder: Path) -> bool:
         review.write_text(to_html(wiring.get_app(), built, lang=lang), "utf-8")
         console.print(f"Review report (figures, promise register, ISO 10002 audit): {review}")
     console.print(
-        "Flow runs in the Prefect UI:  make ui  then open http://127.0.0.1:4200/runs"
+        "Flow runs in the Prefect UI:  make ui  then open"
+        f" http://127.0.0.1:{get_settings().prefect_port}/runs"
         " (runs are named by reference: search one)"
     )
     return ok

@@ -10,17 +10,19 @@ from email.message import EmailMessage, Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
-from email.utils import format_datetime, formataddr, parseaddr
+from email.utils import format_datetime, formataddr, parseaddr, quote
 from typing import Protocol
 
 import aiosmtplib
 
 from complaints.clock import now
+from complaints.mail.addresses import on_the_wire
+from complaints.mail.faults import Unsendable
 from complaints.models import OutboxMessage
 from complaints.settings import Settings
 
 
-class HeaderInjection(ValueError):
+class HeaderInjection(Unsendable):
     """A header value with a line break: refused rather than sent."""
 
 
@@ -50,12 +52,12 @@ def build_message(message: OutboxMessage, *, mail_from: str) -> Message:
     values = (mail_from, message.recipient_name, message.recipient, message.subject)
     for value in (*values, message.message_id):
         _header(value)
-    sender = parseaddr(mail_from)
-    if not _is_ascii(sender[1], message.recipient):
+    sender, recipient = parseaddr(mail_from), on_the_wire(message.recipient)
+    if not _is_ascii(sender[1], recipient):
         return _build_utf8(message, mail_from=mail_from)
     email = MIMEMultipart("alternative")
     email["From"] = formataddr(sender, charset="utf-8")
-    email["To"] = formataddr((message.recipient_name, message.recipient), charset="utf-8")
+    email["To"] = formataddr((message.recipient_name, recipient), charset="utf-8")
     subject = message.subject
     email["Subject"] = subject if subject.isascii() else Header(subject, "utf-8").encode()
     email["Message-ID"] = message.message_id
@@ -69,7 +71,8 @@ def build_message(message: OutboxMessage, *, mail_from: str) -> Message:
 def _build_utf8(message: OutboxMessage, *, mail_from: str) -> EmailMessage:
     email = EmailMessage()
     email["From"] = mail_from
-    email["To"] = formataddr((message.recipient_name, message.recipient))
+    # Written out, not formataddr() nor Address(): both refuse a local part outside ASCII.
+    email["To"] = f'"{quote(message.recipient_name)}" <{message.recipient}>'
     email["Subject"] = message.subject
     email["Message-ID"] = message.message_id
     email["Date"] = format_datetime(now())

@@ -13,6 +13,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from complaints import private
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -28,7 +30,19 @@ class _Handler:
         # Asked before each message is kept; False refuses it (451): fault tests act here.
         self.accept: Callable[[EmailMessage], bool] | None = None
         self.received: list[bytes] = []
+        self.recipients: list[str] = []  # as given in RCPT TO, in order
+        # Addresses answered "550 no such user" at RCPT TO, as a relay does for a dead mailbox.
+        self.unknown: set[str] = set()
         self._numbers = itertools.count(1)
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        if address in self.unknown:
+            return "550 5.1.1 No such user here"
+        self.recipients.append(address)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.refuse_first > 0:
@@ -39,7 +53,7 @@ class _Handler:
         self.received.append(envelope.content)
         if self.folder is not None:
             path = self.folder / f"{next(self._numbers):04d}.eml"
-            path.write_bytes(envelope.content)
+            private.write_bytes(path, envelope.content)
         return "250 OK"
 
 
@@ -52,14 +66,23 @@ def _parse(content: bytes) -> EmailMessage:
 class MailSink:
     """Receives on 127.0.0.1:`port`; keeps messages in memory and, if asked, in `folder`."""
 
-    def __init__(self, folder: Path | None = None, port: int = 0, refuse_first: int = 0) -> None:
+    def __init__(
+        self,
+        folder: Path | None = None,
+        port: int = 0,
+        refuse_first: int = 0,
+        *,
+        smtputf8: bool = True,
+    ) -> None:
         if folder is not None:
-            folder.mkdir(parents=True, exist_ok=True)
+            private.folder(folder)
         self.port = port or free_port()
         self.handler = _Handler(folder, refuse_first)
         self._parsed: list[EmailMessage] = []
         self._parsing = threading.Lock()  # asked from the test's thread and the server's
-        self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self._controller = Controller(
+            self.handler, hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=smtputf8
+        )
 
     @property
     def messages(self) -> list[EmailMessage]:

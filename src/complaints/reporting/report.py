@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from datetime import date, datetime
@@ -10,6 +9,7 @@ from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
+from defusedcsv import csv
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from complaints.app import App
@@ -46,10 +46,25 @@ def to_json(report: dict[str, Any]) -> str:
     return json.dumps(report, ensure_ascii=False, indent=2)
 
 
+class _Cells:
+    """defusedcsv's writer (a cell starting with = + - @ | % gets a leading ' and is read as
+    text), with the same ' before a cell starting with a tab or a line break: OWASP lists
+    them, as some spreadsheets skip them before reading a formula; defusedcsv 3 does not."""
+
+    def __init__(self, out: io.StringIO) -> None:
+        self._rows = csv.writer(out)
+
+    def writerow(self, row: list[Any]) -> None:
+        self._rows.writerow(
+            ["'" + v if isinstance(v, str) and v[:1] in ("\t", "\r", "\n") else v for v in row]
+        )
+
+
 def to_csv(report: dict[str, Any]) -> str:
-    """One row a figure: section, key, value (for spreadsheets)."""
+    """One row a figure: section, key, value (for spreadsheets). What people typed (products,
+    regions, customer types) is never read by a spreadsheet as a formula."""
     out = io.StringIO()
-    rows = csv.writer(out)
+    rows = _Cells(out)
     rows.writerow(["section", "key", "value"])
     f = report["figures"]
     for key in ("total", "answered", "open_now", "overdue_now", "reopen_rate"):
@@ -109,9 +124,12 @@ def to_html(app: App, report: dict[str, Any], public: bool = False, lang: str | 
         return str(getattr(found[0], lang)) if found else key
 
     def value(dimension: str, code: str) -> str:
-        """A dimension's value in words: channels, categories, severities, customer types."""
+        """A dimension's value in words: channels, categories, severities, customer types,
+        regions (a value stored before the lists of the code of conduct, as it was stored)."""
         if dimension == "category":
             return category(code)
+        if dimension in ("customer_type", "region"):
+            return app.conduct.intake.label(dimension, code, lang)
         return str(words.get(dimension, {}).get(code, code))
 
     def month(code: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -10,9 +11,11 @@ from sqlalchemy import select, update
 from complaints import repository
 from complaints.app import App
 from complaints.clock import at_or_now
-from complaints.mail.sender import HeaderInjection, build_message
+from complaints.mail.faults import Fault, classify, summary
+from complaints.mail.sender import build_message
 from complaints.models import Complaint, OutboxMessage
 from complaints.services.history import SYSTEM, record, recorded_time
+from complaints.settings import Settings
 
 # Attempts after which the complaint is flagged for a person (the task's own retries first).
 FLAG_AFTER = 3
@@ -27,15 +30,18 @@ KEEPS = {
 @dataclass
 class DeliveryReport:
     sent: int = 0
-    failed: list[str] = field(default_factory=list)
+    # reference -> what went wrong, in words that carry no personal data (kind, error, code)
+    failed: dict[str, str] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
         return not self.failed
 
 
-def _backoff(attempts: int) -> timedelta:
-    return timedelta(minutes=min(2**attempts, 360))
+def backoff(settings: Settings, attempts: int) -> timedelta:
+    """How long a message waits after its `attempts`-th failure (the last delay repeats)."""
+    delays = settings.delivery_backoff_seconds
+    return timedelta(seconds=delays[min(attempts, len(delays)) - 1])
 
 
 def _mark_sent(app: App, message: OutboxMessage, at: datetime, *, flagged: bool) -> None:
@@ -73,38 +79,46 @@ def _mark_sent(app: App, message: OutboxMessage, at: datetime, *, flagged: bool)
                 .values({kept: accepted})
                 .execution_options(synchronize_session=False)
             )
-        if flagged:
-            session.flush()
-            if not repository.pending_messages(
-                session=session, complaint_ids=[message.complaint_id]
-            ):
-                session.get_one(Complaint, message.complaint_id).needs_attention = False
+        if flagged and not repository.undelivered(
+            session=session, complaint_id=message.complaint_id
+        ):
+            session.get_one(Complaint, message.complaint_id).needs_attention = False
 
 
-def _mark_failed(app: App, message_id: int, at: datetime, error: str, *, permanent: bool) -> None:
+def _mark_failed(app: App, message_id: int, at: datetime, error: str, *, fault: Fault) -> str:
+    """Take the message out of this round: refused for good, or pending until its backoff has
+    passed; its complaint flagged for a person when refused or failing again and again. What
+    went wrong, in words without personal data."""
+    refused = fault is Fault.REFUSED
     with app.db.transaction() as session:
         message = session.get_one(OutboxMessage, message_id)
         message.attempts += 1
         message.claimed_until = None
         message.last_error = error[:1000]
-        message.next_attempt_at = at + _backoff(message.attempts)
-        if permanent:
+        message.next_attempt_at = at + backoff(app.settings, message.attempts)
+        if refused:
             message.status = "rejected"
-        if message.complaint_id is None:
-            return
-        complaint = session.get_one(Complaint, message.complaint_id)
-        if (permanent or message.attempts >= FLAG_AFTER) and not complaint.needs_attention:
-            complaint.needs_attention = True
-            record(
-                session,
-                complaint,
-                at=at,
-                actor=SYSTEM,
-                action="email_delayed",
-                reason=f"{message.kind} e-mail not accepted after {message.attempts} attempts",
-                # The kind of error only: an SMTP reply may quote the address.
-                data={"kind": message.kind, "error": error.split(":", 1)[0][:80]},
-            )
+        kind, attempts, retry = message.kind, message.attempts, message.next_attempt_at
+        if message.complaint_id is not None:
+            complaint = session.get_one(Complaint, message.complaint_id)
+            if refused or (attempts >= FLAG_AFTER and not complaint.needs_attention):
+                complaint.needs_attention = True
+                record(
+                    session,
+                    complaint,
+                    at=at,
+                    actor=SYSTEM,
+                    action="email_rejected" if refused else "email_delayed",
+                    reason=f"{kind} e-mail refused by the mail server for good"
+                    if refused
+                    else f"{kind} e-mail not accepted after {attempts} attempts",
+                    # The kind of error only: an SMTP reply may quote the address.
+                    data={"kind": kind, "error": error.split(":", 1)[0][:80]},
+                )
+    cause = error.split(":", 1)[0]
+    if refused:
+        return f"{kind} e-mail refused for good ({cause})"
+    return f"{kind} e-mail not accepted ({cause}), attempt {attempts}, next after {retry:%H:%M:%S} UTC"
 
 
 @dataclass(frozen=True)
@@ -114,16 +128,18 @@ class _Claimed:
     flagged: bool  # its complaint waits on a person because of its e-mails
 
 
-def _claim(app: App, references: list[str], *, organisation: bool) -> list[_Claimed]:
-    """The pending messages of these complaints (or the organisation's own), claimed for the
-    lease in one transaction."""
+def _claim(app: App, references: list[str], *, organisation: bool, at: datetime) -> list[_Claimed]:
+    """The pending messages of these complaints (or the organisation's own) whose backoff has
+    passed at `at`, claimed for the lease in one transaction."""
     with app.db.transaction() as session:
         if organisation:
             complaints: dict[int | None, tuple[str, bool]] = {None: ("organisation", False)}
             pending = list(
                 session.scalars(
                     select(OutboxMessage).where(
-                        OutboxMessage.complaint_id.is_(None), OutboxMessage.status == "pending"
+                        OutboxMessage.complaint_id.is_(None),
+                        OutboxMessage.status == "pending",
+                        OutboxMessage.next_attempt_at <= at,
                     )
                 )
             )
@@ -136,7 +152,7 @@ def _claim(app: App, references: list[str], *, organisation: bool) -> list[_Clai
             complaints = {row.id: (row.reference, row.needs_attention) for row in rows}
             repository.require(references, found={ref for ref, _ in complaints.values()})
             pending = repository.pending_messages(
-                session=session, complaint_ids=[i for i in complaints if i]
+                session=session, complaint_ids=[i for i in complaints if i], due_at=at
             )
         clock = at_or_now(None)  # leases are real time, whatever `at` a replay uses
         taken = set(
@@ -154,23 +170,33 @@ async def deliver(
     *, app: App, references: list[str], at: datetime | None = None, organisation: bool = False
 ) -> DeliveryReport:
     """Send the pending e-mails of these complaints (or the organisation's own, such as the
-    monthly review), each marked sent as soon as it is accepted."""
+    monthly review) whose time has come, each marked sent as soon as it is accepted.
+
+    One message's failure costs only that message: it is taken out with its own backoff and
+    the others go on, nobody waits in line behind a retry. When the server itself fails (down,
+    timing out, refusing our sender), the rest are not tried: each waits for its backoff."""
     at = at_or_now(at)
     report = DeliveryReport()
-    claimed_messages = _claim(app, references, organisation=organisation)
+    claimed_messages = _claim(app, references, organisation=organisation, at=at)
     if not claimed_messages:
         return report
+    limit = app.settings.smtp_timeout_seconds * 3  # a whole send; each command has its own
     async with app.sender.connect() as connection:
-        for claimed in claimed_messages:
+        for index, claimed in enumerate(claimed_messages):
             message, reference = claimed.message, claimed.reference
             try:
-                await connection.send(build_message(message, mail_from=app.settings.mail_from))
-            except HeaderInjection as exc:
-                _mark_failed(app, message.id, at, str(exc), permanent=True)
-                report.failed.append(reference)
-            except Exception as exc:  # any refusal or fault of the mail system: retried later
-                _mark_failed(app, message.id, at, f"{type(exc).__name__}: {exc}", permanent=False)
-                report.failed.append(reference)
+                email = build_message(message, mail_from=app.settings.mail_from)
+                async with asyncio.timeout(limit):
+                    await connection.send(email)
+            except Exception as error:  # any refusal or fault of the mail system
+                fault, what = classify(error), f"{summary(error)}: {error}"
+                report.failed[reference] = _mark_failed(app, message.id, at, what, fault=fault)
+                if fault is Fault.SERVER:
+                    for rest in claimed_messages[index + 1 :]:
+                        report.failed[rest.reference] = _mark_failed(
+                            app, rest.message.id, at, f"{summary(error)}: not tried", fault=fault
+                        )
+                    break
             else:
                 _mark_sent(app, message, at, flagged=claimed.flagged)
                 report.sent += 1

@@ -12,4 +12,12 @@ class AlreadyAnswered(RuleViolation):
     """The survey of this answer was already answered."""
 
 
-REFUSALS = (IllegalTransition, NotFound, RuleViolation)
+class NotListed(ValueError):
+    """A value the code of conduct does not offer for this field (422)."""
+
+    def __init__(self, field: str, value: str, allowed: list[str]) -> None:
+        self.field = field
+        super().__init__(f"{field}: {value!r} is not one of: {', '.join(allowed)}")
+
+
+REFUSALS = (IllegalTransition, NotFound, RuleViolation, NotListed)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -103,21 +105,42 @@ def _follow(
     return complaint.state.value
 
 
-def record_by_token(
-    *, app: App, token: str, satisfied: bool, at: datetime | None = None
-) -> tuple[str, str]:
-    """The one-click survey link: (reference, state after). The survey of an earlier answer is closed."""
+@dataclass(frozen=True)
+class SurveyLink:
+    """What a survey link leads to: its complaint, the customer's language, whether it is open."""
+
+    reference: str
+    language: str
+    status: Literal["open", "answered", "closed"]
+
+
+def find_survey(*, app: App, token: str) -> SurveyLink:
+    """The survey this link's token opens (NotFound otherwise); reads, never writes."""
     with app.db.reader() as session:
         survey = session.scalars(select(Survey).where(Survey.token == token)).one_or_none()
         complaint = session.get(Complaint, survey.complaint_id) if survey else None
         if survey is None or complaint is None:
             raise NotFound("no such survey")
+        status: Literal["open", "answered", "closed"] = "open"
         if survey.answered_at is not None:
-            raise AlreadyAnswered("your answer to this survey is already recorded")
-        if survey.round != complaint.reviews_done:
-            raise AlreadyAnswered("this survey concerns an earlier answer; it is closed")
-        reference = complaint.reference
-    return reference, record_feedback(app=app, reference=reference, satisfied=satisfied, at=at)
+            status = "answered"
+        elif survey.round != complaint.reviews_done or complaint.state not in ANSWERED_STATES:
+            status = "closed"  # an earlier answer's survey, or closed without feedback
+        return SurveyLink(complaint.reference, complaint.language, status)
+
+
+def record_by_token(
+    *, app: App, token: str, satisfied: bool, at: datetime | None = None
+) -> tuple[str, str]:
+    """The survey's answer from its link: (reference, state after). A closed survey is refused."""
+    link = find_survey(app=app, token=token)
+    if link.status == "answered":
+        raise AlreadyAnswered("your answer to this survey is already recorded")
+    if link.status == "closed":
+        raise AlreadyAnswered("this survey is closed")
+    return link.reference, record_feedback(
+        app=app, reference=link.reference, satisfied=satisfied, at=at
+    )
 
 
 def promised_answer(*, app: App, reference: str, lang: str) -> str:

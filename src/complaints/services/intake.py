@@ -16,12 +16,13 @@ from sqlalchemy.exc import IntegrityError
 from complaints import policy, repository, triage
 from complaints.app import App
 from complaints.clock import at_or_now, now
+from complaints.conduct import LISTED
 from complaints.dates import local_day, zone
 from complaints.intake import Intake
 from complaints.lifecycle import State
 from complaints.models import Channel, Complainant, Complaint, IdempotencyKey
 from complaints.services import terms as promises
-from complaints.services.errors import RuleViolation
+from complaints.services.errors import NotListed, RuleViolation
 from complaints.services.history import SKEW, Actor, record, refresh_wake
 
 # Channels whose date of receipt may come before the day the complaint is recorded.
@@ -57,6 +58,7 @@ def receive(
 
     `at` is now, except on a simulated clock; `received_on` is a letter's or an e-mail's date
     of receipt when it is recorded later (bounded), from which the answer's days are counted."""
+    intake = _listed(app, intake)
     at = at_or_now(at)
     if not app.db.is_simulated() and abs(at - now()) > SKEW:
         raise RuleViolation("a complaint is recorded now; give a letter's date with received_on")
@@ -67,6 +69,20 @@ def receive(
         except IntegrityError:  # the same key arrived twice at once: the other one won
             pass
     return _receive(app, intake, at, received_at, idempotency_key)
+
+
+def _listed(app: App, intake: Intake) -> Intake:
+    """`intake` with its customer type and region as keys of the code of conduct's lists (a
+    key's words in either language name it too); anything else is refused."""
+    rules = app.conduct.intake
+    keys: dict[str, str] = {}
+    for field in LISTED:
+        given = str(getattr(intake, field))
+        key = rules.key(field, given)
+        if key is None:
+            raise NotListed(field, given, [c.key for c in rules.choices(field)])
+        keys[field] = key
+    return intake.model_copy(update=keys)
 
 
 def _received_at(app: App, intake: Intake, at: datetime, received_on: date | None) -> datetime:

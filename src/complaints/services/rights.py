@@ -130,7 +130,8 @@ def rectify(
     *, app: App, email: str, actor: str, correction: Rectification, at: datetime | None = None
 ) -> list[str]:
     """Correct the person's name, e-mail or phone on every complaint; the references touched.
-    Pending e-mails follow the new address."""
+    Pending e-mails follow the new address, and those the old one made the server refuse are
+    sent again to the new one."""
     at = at_or_now(at)
     clean = correction.changes()
     if not clean:
@@ -145,10 +146,12 @@ def rectify(
                 for message in session.scalars(
                     select(OutboxMessage).where(
                         OutboxMessage.complaint_id == c.id,
-                        OutboxMessage.status == "pending",
+                        OutboxMessage.status.in_(("pending", "rejected")),
                         func.lower(OutboxMessage.recipient) == email.strip().lower(),
                     )
                 ):
+                    if message.status == "rejected" and "email" in clean:
+                        message.status, message.next_attempt_at = "pending", at
                     message.recipient = clean.get("email", message.recipient)
                     message.recipient_name = clean.get("name", message.recipient_name)
             record(

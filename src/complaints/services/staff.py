@@ -1,4 +1,5 @@
-"""Staff members and their API tokens: random, stored hashed, expiring, revocable."""
+"""Staff members and their API tokens: random, stored hashed, expiring, revocable; revoking a
+member, or giving them a new token, ends their page sessions."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from complaints.app import App
 from complaints.clock import at_or_now
-from complaints.models import StaffMember
+from complaints.models import StaffMember, StaffSession
 from complaints.services.errors import RuleViolation
 from complaints.services.history import Actor, recorded_time
 
@@ -57,8 +58,17 @@ def staff_actor(session: Session, name: str, *, at: datetime) -> Actor:
     return Actor("staff", require_member(session, name, at=recorded_time(session, at)).name)
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def digest(secret: str) -> str:
+    """The SHA-256 under which a token or a session id is stored."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _end_sessions(session: Session, member: StaffMember, at: datetime) -> None:
+    session.execute(
+        update(StaffSession)
+        .where(StaffSession.member_id == member.id, StaffSession.ended_at.is_(None))
+        .values(ended_at=at)
+    )
 
 
 def add(*, app: App, name: str, role: str, days: int = 365, at: datetime | None = None) -> str:
@@ -75,32 +85,42 @@ def add(*, app: App, name: str, role: str, days: int = 365, at: datetime | None 
         if member is None:
             member = StaffMember(name=name, created_at=at)
             session.add(member)
-        member.role, member.token_hash = role, _digest(token)
+        else:  # the former token is gone: so are the sessions it opened
+            _end_sessions(session, member, at)
+        member.role, member.token_hash = role, digest(token)
         member.expires_at, member.revoked_at = at + timedelta(days=days), None
     return token
 
 
 def revoke(*, app: App, name: str, at: datetime | None = None) -> None:
+    """Revoke a member's token and end their page sessions, at once."""
+    at = at_or_now(at)
     with app.db.transaction() as session:
         member = session.scalars(select(StaffMember).where(StaffMember.name == name)).one_or_none()
         if member is None:
             raise RuleViolation(f"no staff member {name!r}")
-        member.revoked_at = at_or_now(at)
+        member.revoked_at = at
+        _end_sessions(session, member, at)
+
+
+def active_member(session: Session, *, token: str, at: datetime) -> StaffMember | None:
+    """The member whose valid (known, unrevoked, unexpired) token this is, or None."""
+    hashed = digest(token)
+    member = session.scalars(
+        select(StaffMember).where(StaffMember.token_hash == hashed)
+    ).one_or_none()
+    if member is None or not hmac.compare_digest(member.token_hash, hashed):
+        return None
+    if member.revoked_at is not None or member.expires_at <= at:
+        return None
+    return member
 
 
 def authenticate(*, app: App, token: str, at: datetime | None = None) -> Staff | None:
     """The member whose valid token this is, or None."""
-    at = at_or_now(at)
-    digest = _digest(token)
     with app.db.reader() as session:
-        member = session.scalars(
-            select(StaffMember).where(StaffMember.token_hash == digest)
-        ).one_or_none()
-        if member is None or not hmac.compare_digest(member.token_hash, digest):
-            return None
-        if member.revoked_at is not None or member.expires_at <= at:
-            return None
-        return Staff(name=member.name, role=member.role)
+        member = active_member(session, token=token, at=at_or_now(at))
+        return None if member is None else Staff(name=member.name, role=member.role)
 
 
 def members(*, app: App) -> list[dict[str, str | None]]:

@@ -1,0 +1,22 @@
+"""E-mail addresses as the mail system takes them: ASCII where they can be, SMTPUTF8 where not."""
+
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+
+
+def on_the_wire(address: str) -> str:
+    """`address` in ASCII when only its domain is not (the domain in IDNA: `xn--…`), which any
+    relay takes; otherwise as given (its local part needs SMTPUTF8)."""
+    if address.isascii():
+        return address
+    try:
+        checked = validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return address
+    return checked.ascii_email or address
+
+
+def needs_smtputf8(address: str) -> bool:
+    """Whether only a relay offering SMTPUTF8 (RFC 6531) can deliver to `address`."""
+    return not on_the_wire(address).isascii()
