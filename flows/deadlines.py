@@ -4,10 +4,8 @@
 # these annotations in the run's own process, and a string annotation left unresolved there
 # fails the run ("`Follow_UpModel` is not fully defined").
 from datetime import datetime
-from typing import Any
 
 from prefect import flow
-from prefect.client.schemas.objects import State
 
 from complaints.clock import at_or_now
 from flows.escalation import escalate_to_mediator
@@ -18,7 +16,7 @@ from tasks.steps import alert_manager
 
 
 @flow(name="enforce-deadlines")
-async def enforce_deadlines(as_of: datetime | None = None) -> dict[str, int] | State[Any]:
+async def enforce_deadlines(as_of: datetime | None = None) -> dict[str, int]:
     """Alert the manager about each promise missed; refer to the mediator what stayed overdue."""
     as_of = at_or_now(as_of)
     due = await find_overdue(as_of)
@@ -26,8 +24,6 @@ async def enforce_deadlines(as_of: datetime | None = None) -> dict[str, int] | S
     sent = await for_each(send_emails, due["alert"], as_of)
     unreferred: dict[str, str] = {}
     if due["refer"]:
-        _, unreferred = await settled(
-            await escalate_to_mediator(due["refer"], as_of, return_state=True)
-        )
+        _, unreferred = await settled(escalate_to_mediator(due["refer"], as_of))
     counts = {"alerted": len(due["alert"]), "referred": len(due["refer"])}
     return finish(counts, alerted, sent, failed=unreferred)

@@ -4,10 +4,8 @@
 # these annotations in the run's own process, and a string annotation left unresolved there
 # fails the run ("`Follow_UpModel` is not fully defined").
 from datetime import datetime
-from typing import Any
 
 from prefect import flow
-from prefect.client.schemas.objects import State
 from prefect.runtime import flow_run
 
 from complaints.batching import label
@@ -24,7 +22,7 @@ def _name() -> str:
 @flow(name="escalate-to-mediator", flow_run_name=_name)
 async def escalate_to_mediator(
     references: list[str], as_of: datetime | None = None
-) -> dict[str, str] | State[Any]:
+) -> dict[str, str]:
     """Send each case to its mediator, tell the customer, and deliver both e-mails."""
     as_of = at_or_now(as_of)
     referred = await for_each(refer_to_mediator, references, as_of)

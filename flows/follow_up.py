@@ -4,10 +4,8 @@
 # these annotations in the run's own process, and a string annotation left unresolved there
 # fails the run ("`Follow_UpModel` is not fully defined").
 from datetime import datetime
-from typing import Any
 
 from prefect import flow
-from prefect.client.schemas.objects import State
 
 from complaints.clock import at_or_now
 from tasks.groups import finish, for_each
@@ -17,7 +15,7 @@ from tasks.steps import close_without_feedback, send_survey
 
 
 @flow(name="follow-up")
-async def follow_up(as_of: datetime | None = None) -> dict[str, int] | State[Any]:
+async def follow_up(as_of: datetime | None = None) -> dict[str, int]:
     """Send the surveys that are due; close as "no feedback" those left unanswered."""
     as_of = at_or_now(as_of)
     due = await find_follow_ups(as_of)

@@ -4,10 +4,8 @@
 # these annotations in the run's own process, and a string annotation left unresolved there
 # fails the run ("`Follow_UpModel` is not fully defined").
 from datetime import datetime
-from typing import Any
 
 from prefect import flow
-from prefect.client.schemas.objects import State
 from prefect.runtime import flow_run
 
 from complaints.batching import label
@@ -26,7 +24,7 @@ def _name() -> str:
 @flow(name="handle-complaints", flow_run_name=_name)
 async def handle_complaints(
     references: list[str] | None = None, as_of: datetime | None = None
-) -> dict[str, str] | State[Any]:
+) -> dict[str, str]:
     """Move each complaint given (or every one waiting) as far as the automatic steps go."""
     as_of = at_or_now(as_of)
     if references is None:

@@ -4,10 +4,8 @@
 # these annotations in the run's own process, and a string annotation left unresolved there
 # fails the run ("`Follow_UpModel` is not fully defined").
 from datetime import datetime
-from typing import Any
 
 from prefect import flow
-from prefect.client.schemas.objects import State
 
 from complaints.clock import at_or_now
 from tasks.groups import finish, for_each
@@ -15,7 +13,7 @@ from tasks.privacy import anonymise, find_expired
 
 
 @flow(name="anonymise-expired")
-async def anonymise_expired(as_of: datetime | None = None) -> dict[str, int] | State[Any]:
+async def anonymise_expired(as_of: datetime | None = None) -> dict[str, int]:
     """Every closed complaint past `retention.years_after_closure` loses its personal data."""
     as_of = at_or_now(as_of)
     expired = await find_expired(as_of)

@@ -4,10 +4,8 @@
 # these annotations in the run's own process, and a string annotation left unresolved there
 # fails the run ("`Follow_UpModel` is not fully defined").
 from datetime import datetime
-from typing import Any
 
 from prefect import flow
-from prefect.client.schemas.objects import State
 
 from complaints.clock import at_or_now
 from flows.deadlines import enforce_deadlines
@@ -17,12 +15,12 @@ from tasks.groups import finish, settled
 
 
 @flow(name="run-due")
-async def run_due(as_of: datetime | None = None) -> dict[str, object] | State[Any]:
+async def run_due(as_of: datetime | None = None) -> dict[str, object]:
     """New complaints first, then the deadlines, then the follow-ups, as of one moment."""
     as_of = at_or_now(as_of)
     # Each sweep runs whatever the one before could not do: that stays due for the next run.
-    handled, unhandled = await settled(await handle_complaints(None, as_of, return_state=True))
-    deadlines, late = await settled(await enforce_deadlines(as_of, return_state=True))
-    follow_ups, unfollowed = await settled(await follow_up(as_of, return_state=True))
-    counts = {"handled": len(handled), **deadlines, **follow_ups}
+    handled, unhandled = await settled(handle_complaints(None, as_of))
+    deadlines, late = await settled(enforce_deadlines(as_of))
+    follow_ups, unfollowed = await settled(follow_up(as_of))
+    counts: dict[str, object] = {"handled": len(handled), **deadlines, **follow_ups}
     return finish(counts, failed={**unhandled, **late, **unfollowed})

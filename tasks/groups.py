@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from prefect import get_run_logger
 from prefect.client.schemas.objects import State
@@ -11,6 +12,7 @@ from prefect.states import Failed
 from prefect.tasks import Task
 
 from complaints.batching import groups
+from complaints.orchestration import Unfinished
 from complaints.settings import get_settings
 
 R = TypeVar("R")
@@ -57,25 +59,22 @@ def failures(*outcomes: dict[str, Any]) -> dict[str, str]:
     return {ref: str(o) for outcome in outcomes for ref, o in outcome.items() if _failed(o)}
 
 
-def finish(
-    result: R, *outcomes: dict[str, Any], failed: dict[str, str] | None = None
-) -> R | State[Any]:
+def finish(result: R, *outcomes: dict[str, Any], failed: dict[str, str] | None = None) -> R:
     """The flow's result; or, once every group has been tried, a Failed state that says what
-    failed, one line a complaint (left due, retried by the next run), without a traceback."""
+    failed, one line a complaint (left due, retried by the next run), without a traceback.
+    Whoever runs the flow gets Unfinished, which carries both."""
     failed = {**(failed or {}), **failures(*outcomes)}
     if not failed:
         return result
-    return Failed(
-        message=f"{len(failed)} complaint(s) not fully handled: {', '.join(sorted(failed))}",
-        data={"result": result, "failed": failed},
-    )
+    message = f"{len(failed)} complaint(s) not fully handled: {', '.join(sorted(failed))}"
+    # Prefect makes a returned state the run's own: whoever calls the flow gets R or this.
+    return cast(R, Failed(message=message, data=Unfinished(message, result, failed)))
 
 
-async def settled(state: State[Any]) -> tuple[Any, dict[str, str]]:
-    """A sub-flow's result and what it failed to do (a crash of the sub-flow is raised)."""
-    data = await state.aresult(raise_on_failure=False)
-    if state.is_completed():
-        return data, {}
-    if isinstance(data, dict) and "failed" in data:
-        return data["result"], data["failed"]
-    raise data if isinstance(data, BaseException) else RuntimeError(state.message)
+async def settled(run: Awaitable[R]) -> tuple[R, dict[str, str]]:
+    """A sub-flow's result and what it failed to do. Called, not asked for its state: a state
+    read back from the API has lost its result when results are not persisted."""
+    try:
+        return await run, {}
+    except Unfinished as unfinished:
+        return unfinished.result, unfinished.failed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -14,9 +15,31 @@ from complaints.services import delivery
 from tasks.naming import by_reference
 
 
-# No retries here: a message that was not accepted waits for its own backoff in the outbox
-# (the dispatcher and the sweeps pick it up then), so that nobody else's mail waits behind it.
-@task(name="send e-mails", task_run_name=by_reference)
+def _no_empty_traceback(record: logging.LogRecord) -> bool:
+    """Prefect logs a task that returned a Failed state with exc_info=True and no exception:
+    the console then shows "NoneType: None" under the line. Drop the empty exception."""
+    if record.exc_info and record.exc_info[0] is None:
+        record.exc_info = None
+    return True
+
+
+logging.getLogger("prefect.task_runs").addFilter(_no_empty_traceback)
+
+
+def _raised(task: Any, run: Any, state: State[Any]) -> bool:
+    """Retry when the task raised (the database away for a moment), never when it said which
+    e-mails were not accepted: those wait for their own backoff in the outbox (the dispatcher
+    and the sweeps pick them up then), so that nobody else's mail waits behind them."""
+    return isinstance(state.data, BaseException)
+
+
+@task(
+    name="send e-mails",
+    task_run_name=by_reference,
+    retries=2,
+    retry_delay_seconds=[1.0, 5.0],
+    retry_condition_fn=_raised,
+)
 async def send_emails(references: list[str], as_of: datetime) -> dict[str, str] | State[Any]:
     """Send what is due; Failed, with one line per complaint whose e-mail was not accepted."""
     report = await delivery.deliver(app=get_app(), references=references, at=as_of)

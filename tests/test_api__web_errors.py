@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -123,3 +124,34 @@ def test_staff_refusals_say_why_in_words(client: TestClient, fake_app: App) -> N
     assert role.status_code == 403 and is_page(role, "en", "This step is for a manager")
     unknown = client.post("/staff/c/REC-2026-999999/analysis", data={"csrf": page})
     assert unknown.status_code == 404 and is_page(unknown, "fr", "Page introuvable")
+
+
+def test_the_language_link_of_a_posted_page_opens_a_page(client: TestClient, fake_app: App) -> None:
+    login = client.get("/staff")
+    wrong = client.post("/staff/login", data={"token": "faux", "csrf": csrf(login.text)})
+    signed_in(client, fake_app)
+    reference = in_analysis(fake_app)
+    page = csrf(client.get(f"/staff/c/{reference}").text)
+    refused = client.post(f"/staff/c/{reference}/close", data={"reason": "x", "csrf": page})
+    for posted in (wrong, refused):
+        switch = re.search(r'<a href="([^"]+)" lang="en"', posted.text)
+        if switch:  # a page with no address of its own has no switch link
+            assert client.get(switch.group(1).replace("&amp;", "&")).status_code == 200
+    assert re.search(r'<a href="([^"]+)" lang="en"', refused.text)
+
+
+def test_an_unexpected_failure_is_a_page_too(fake_app: App) -> None:
+    web = create_web_app(fake_app)
+
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    web.add_api_route("/boum", boom)
+    web.add_api_route("/api/boum", boom)
+    with TestClient(web, raise_server_exceptions=False) as client:
+        page = client.get("/boum", headers=EN)
+        assert page.status_code == 500 and is_page(page, "en", "Service error")
+        assert page.headers["cache-control"] == "no-store"
+        assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+        api = client.get("/api/boum")
+        assert api.status_code == 500 and api.json() == {"detail": "internal error"}

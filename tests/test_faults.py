@@ -4,6 +4,7 @@ the middle of a lifecycle flow. Nothing lost, nothing twice."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import signal
 import subprocess
@@ -14,9 +15,10 @@ from collections import Counter
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from complaints import app as wiring
 from complaints import orchestration
@@ -49,10 +51,16 @@ def test_database_restart_under_load_loses_nothing_and_doubles_nothing(
     app = wiring.get_app()
     count, unavailable, statuses = 150, Counter[int](), Counter[int]()
     body = intake().model_dump(mode="json")
+    # The outage is started by the test when submissions are known to be in flight, never by
+    # a timer: the submitter stops after the 50th and goes on only once PostgreSQL is down.
+    halfway, down = threading.Event(), threading.Event()
 
     def submit_all() -> None:
         with TestClient(create_web_app(app)) as client:
             for n in range(count):
+                if n == 50:
+                    halfway.set()
+                    down.wait(timeout=60)
                 while True:
                     answer = client.post(
                         "/api/complaints", json=body, headers={"Idempotency-Key": f"load-{n}"}
@@ -65,13 +73,24 @@ def test_database_restart_under_load_loses_nothing_and_doubles_nothing(
 
     submitter = threading.Thread(target=submit_all)
     submitter.start()
-    time.sleep(1.0)
-    outage(1.5)
+    assert halfway.wait(timeout=120)
+    outage(1.5, started=down)
     submitter.join(timeout=300)
     print(f"\nrestart: {unavailable.total()} answers were 503 and retried")
     assert unavailable.total() > 0, "the outage did not hit the intake"
     assert set(statuses) <= {200, 201} and statuses.total() == count, statuses
     outcome: list[object] = []
+    # The second outage starts while the flow acknowledges: it is held in the transaction of
+    # its 60th acknowledgement until PostgreSQL is down, so that this transaction fails.
+    acknowledging, resumed = threading.Event(), threading.Event()
+    events = itertools.count(1)
+
+    def hold_the_60th(_: Any, __: Any, statement: str, *args: Any) -> None:
+        if statement.startswith("INSERT INTO events") and next(events) == 60:
+            acknowledging.set()
+            resumed.wait(timeout=60)
+
+    event.listen(app.db.engine, "before_cursor_execute", hold_the_60th)
 
     def lifecycle() -> None:
         try:
@@ -81,16 +100,18 @@ def test_database_restart_under_load_loses_nothing_and_doubles_nothing(
 
     flow = threading.Thread(target=lifecycle)
     flow.start()
-    time.sleep(0.5)
-    outage(1.5)
+    assert acknowledging.wait(timeout=120)
+    outage(1.5, started=resumed)
     flow.join(timeout=300)
+    event.remove(app.db.engine, "before_cursor_execute", hold_the_60th)
     assert isinstance(outcome[0], dict), outcome  # the tasks' retries rode out the restart
     exactly_once(app, smtp, count)
     exactly_once(app, smtp, count)
 
 
-def outage(seconds: float) -> None:
-    """What a restart looks like to clients: sessions dropped, connections refused, then back."""
+def outage(seconds: float, *, started: threading.Event) -> None:
+    """What a restart looks like to clients: sessions dropped, connections refused, then back.
+    `started` is set once the database is down."""
     import psycopg
 
     assert POSTGRES_URL is not None
@@ -101,6 +122,7 @@ def outage(seconds: float) -> None:
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = 'test' AND pid <> pg_backend_pid()"
         )
+        started.set()
         time.sleep(seconds)
         admin.execute("ALTER DATABASE test ALLOW_CONNECTIONS true")
 

@@ -174,7 +174,10 @@ def test_smtp_down_leaves_the_mail_pending_and_the_flow_failed(app: App, smtp: M
     assert data["emails"][0]["status"] == "pending"
     smtp.refuse_next(0)
     run_due(1)
-    assert len(smtp.messages) == 1
+    assert len(mails_to(smtp, "marie.lefevre@exemple.fr")) == 1
+    # Accepted a day late: the manager is told the acknowledgement promise was missed.
+    [alert] = [m for m in smtp.messages if "Alerte" in m["Subject"]]
+    assert reference in alert["Subject"]
 
 
 def test_prefect_holds_references_never_personal_data(app: App, smtp: MailSink) -> None:

@@ -5,17 +5,21 @@ from __future__ import annotations
 import asyncio
 import stat
 from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from complaints import keys
-from complaints.app import App
-from complaints.db import SCHEMA_REVISION
+from complaints.db import SCHEMA_REVISION, Database
 from complaints.settings import Settings
 
 DEFAULT_FROM = Settings.model_fields["mail_from"].default
 DEFAULT_URL = Settings.model_fields["public_base_url"].default
 
 
-async def _smtp(settings: Settings) -> str | None:
+async def _smtp(settings: Settings) -> tuple[str | None, bool]:
+    """Why the relay cannot be reached (None if it can), and whether it offers SMTPUTF8."""
     import aiosmtplib
 
     client = aiosmtplib.SMTP(
@@ -26,25 +30,69 @@ async def _smtp(settings: Settings) -> str | None:
     )
     try:
         await client.connect()
+        smtputf8 = client.supports_extension("smtputf8")
         if settings.smtp_username and settings.smtp_password:
             await client.login(settings.smtp_username, settings.smtp_password.get_secret_value())
         await client.quit()
     except Exception as error:  # any failure is the answer
-        return f"{type(error).__name__}: {error}"
-    return None
+        return _first_line(error), False
+    return None, smtputf8
 
 
-def diagnose(app: App) -> Iterator[tuple[bool, str]]:
-    s = app.settings
+def _first_line(error: BaseException) -> str:
+    """The error's kind and its first line: no traceback, no "background on this error"."""
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0][:200]}" if text else type(error).__name__
+
+
+def _database(settings: Settings) -> tuple[Database | None, str]:
+    """The database, opened without creating it; or why it cannot be."""
     try:
-        revision = app.db.schema_revision()
+        url = make_url(settings.database)
+    except ArgumentError:
+        return (
+            None,
+            "COMPLAINTS_DATABASE_URL is not a database URL (sqlite:///… or postgresql+psycopg://…)",
+        )
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        path = Path(url.database)
+        if not path.is_file():
+            return None, (
+                f"database {path} does not exist: check COMPLAINTS_DATABASE_URL"
+                " (`complaints db upgrade` creates it)"
+            )
+    try:
+        database = Database(settings.database)
+        database.schema_revision()
+    except Exception as error:  # any failure to reach it is the answer
+        return None, f"database unreachable ({_first_line(error)}): check COMPLAINTS_DATABASE_URL"
+    return database, ""
+
+
+def _smtputf8(wanted: bool, *, offered: bool) -> tuple[bool, str]:
+    if wanted and not offered:
+        return False, "COMPLAINTS_SMTP_UTF8 is set but the relay does not offer SMTPUTF8: unset it"
+    if wanted:
+        return True, "the relay offers SMTPUTF8: addresses with accents before the @ are taken"
+    hint = " (the relay offers SMTPUTF8: COMPLAINTS_SMTP_UTF8=true takes them)" if offered else ""
+    return True, "addresses with accents before the @ are refused at intake" + hint
+
+
+def diagnose(s: Settings) -> Iterator[tuple[bool, str]]:
+    """(ok, what) for each check; never creates nor changes anything."""
+    database, problem = _database(s)
+    if database is None:
+        yield False, problem
+    else:
+        revision = database.schema_revision()
         yield (
             revision == SCHEMA_REVISION,
-            f"database reachable, schema {revision} (expected {SCHEMA_REVISION})",
+            f"database reachable, schema {revision} (expected {SCHEMA_REVISION})"
+            if revision == SCHEMA_REVISION
+            else f"database reachable, schema {revision} where {SCHEMA_REVISION} is expected:"
+            " run `complaints db upgrade`",
         )
-    except Exception as error:
-        yield False, f"database unreachable ({type(error).__name__}): check COMPLAINTS_DATABASE_URL"
-    failure = asyncio.run(_smtp(s))
+    failure, smtputf8 = asyncio.run(_smtp(s))
     yield (
         failure is None,
         (
@@ -69,7 +117,9 @@ def diagnose(app: App) -> Iterator[tuple[bool, str]]:
             else "COMPLAINTS_PUBLIC_BASE_URL is not https: the links carry secrets"
         ),
     )
-    mediators = app.conduct.mediators
+    if failure is None:
+        yield _smtputf8(s.smtp_utf8, offered=smtputf8)
+    mediators = s.conduct.mediators
     yield (
         all(m.website.startswith("https://") for m in mediators),
         (f"{len(mediators)} mediator(s) configured: {', '.join(m.name for m in mediators)}"),
@@ -98,11 +148,12 @@ def diagnose(app: App) -> Iterator[tuple[bool, str]]:
             else "COMPLAINTS_SMTP_USERNAME is set without COMPLAINTS_SMTP_PASSWORD"
         ),
     )
+    simulated = database is not None and database.is_simulated()
     yield (
-        not app.db.is_simulated(),
+        not simulated,
         (
             "the database runs on the real clock"
-            if not app.db.is_simulated()
+            if not simulated
             else "this database runs on a simulated clock (the demo's): its times prove nothing;"
             " record real complaints in another one (COMPLAINTS_DATABASE_URL)"
         ),

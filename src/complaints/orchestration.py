@@ -55,13 +55,7 @@ class Unfinished(RuntimeError):
 
 async def _run(name: str, *args: Any) -> Any:
     """Run the flow `name`; its result, or Unfinished when it failed for some complaints."""
-    state = await load(name)(*args, return_state=True)
-    data = await state.aresult(raise_on_failure=False)
-    if state.is_completed():
-        return data
-    if isinstance(data, dict) and "failed" in data:
-        raise Unfinished(state.message or "", data["result"], data["failed"])
-    raise data if isinstance(data, BaseException) else RuntimeError(state.message)
+    return await load(name)(*args)
 
 
 async def run_due(as_of: datetime | None = None) -> dict[str, Any]:

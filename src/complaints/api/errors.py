@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException
 
 from complaints.api.deps import language
 from complaints.api.pages import render, strings
-from complaints.api.security import HEADERS
+from complaints.api.security import HEADERS, MAX_BODY
 from complaints.lifecycle import IllegalTransition
 from complaints.repository import NotFound
 from complaints.services.errors import NotListed, RuleViolation
@@ -50,7 +50,6 @@ def error_page(
     status: int,
     key: str | None = None,
     headers: Mapping[str, str] | None = None,
-    **values: str,
 ) -> HTMLResponse:
     """A page in the visitor's language that says what went wrong and what to do."""
     app = request.app.state.complaints
@@ -64,10 +63,8 @@ def error_page(
         lang,
         status,
         heading=words[f"{key}_title"],
-        message=words[key].format(**values),
+        message=words[key].format(size=MAX_BODY // 1024),
         home=True,
-        # A page reached by a link can be read in the other language; a refused POST cannot.
-        **({} if request.method == "GET" else {"switch_url": None}),
     )
     page.headers.update(headers or {})
     return page

@@ -11,6 +11,7 @@ from urllib.parse import quote, urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.routing import Match
 
 from complaints.app import App
 
@@ -43,16 +44,25 @@ def switch_url(request: Request, lang: str) -> str:
     return f"{path}?{urlencode([*query, ('lang', other)])}"
 
 
+def _reachable(request: Request) -> bool:
+    """Whether this page's address can be opened by a link (a GET), as a switch link does."""
+    if request.method == "GET":
+        return True
+    scope = {"type": "http", "path": request.url.path, "method": "GET", "root_path": ""}
+    return any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes)
+
+
 def render(
     app: App, request: Request, name: str, lang: str, status: int = 200, **context: Any
 ) -> HTMLResponse:
     templates = app.settings.home / "templates"
     page = _environment(templates).get_template(f"web/{name}.html.j2")
+    if "switch_url" not in context:
+        context["switch_url"] = switch_url(request, lang) if _reachable(request) else None
     html = page.render(
         lang=lang,
         t=strings(templates)[lang],
         organisation=app.conduct.organisation.name,
-        switch_url=context.pop("switch_url", switch_url(request, lang)),
         **context,
     )
     return HTMLResponse(html, status_code=status)

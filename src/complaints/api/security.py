@@ -120,4 +120,4 @@ def _too_large(request: Request) -> Response:
     # Imported here: errors.py renders pages and takes HEADERS from this module.
     from complaints.api.errors import error_page
 
-    return error_page(request, 413, size=str(MAX_BODY // 1024))
+    return error_page(request, 413)

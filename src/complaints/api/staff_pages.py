@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -130,6 +131,8 @@ def _page(
         errors=refused.fields,
         first_error=next(iter(refused.fields), None),
         values=refused.values,
+        # After a step's POST, the other language is the complaint's page (the step has no GET).
+        switch_url=f"/staff/c/{quote(reference)}?lang={'en' if lang == 'fr' else 'fr'}",
     )
 
 

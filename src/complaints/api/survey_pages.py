@@ -30,9 +30,10 @@ def _said(
     app: App, request: Request, lang: str, text: str, status: int = 200, comment: bool = False
 ) -> HTMLResponse:
     """The survey page saying `text`, with the comment form after a recorded answer."""
-    context = {"ask": False, "message": text, "comment_form": comment, "choice": "", "error": ""}
-    context["token"] = request.path_params["token"]
-    if request.method != "GET":  # the other language of an answer is the page its link opens
+    token = request.path_params["token"]
+    context = {"ask": False, "message": text, "comment_form": comment, "token": token}
+    context |= {"choice": "", "error": ""}
+    if request.method != "GET":  # this answer's page has no address: the link now says "already"
         context["switch_url"] = None
     if comment:
         return render_with_form(app, request, "survey", lang, status, **context)

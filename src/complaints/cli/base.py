@@ -49,6 +49,8 @@ def refusing(command: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
+
         from complaints.db import RealClock, WrongKey
         from complaints.keys import BadKey
         from complaints.services.errors import REFUSALS
@@ -59,6 +61,10 @@ def refusing(command: Callable[P, R]) -> Callable[P, R]:
             message = _validation_line(error)
         except (*REFUSALS, CliError, WrongKey, RealClock, BadKey) as error:
             message = str(error)
+        except (ArgumentError, OperationalError, InterfaceError) as error:
+            first = (str(error).strip().splitlines() or [""])[0][:200]
+            message = f"database unavailable ({type(error).__name__}: {first}):"
+            message += " check COMPLAINTS_DATABASE_URL"
         typer.echo(f"error: {message}", err=True)
         raise typer.Exit(1)
 
@@ -113,7 +119,7 @@ def flow_outcome(run: Coroutine[Any, Any, dict[str, Any]], *, json: bool = False
     else:
         console.print(", ".join(f"{key}: {value}" for key, value in result.items()))
         for reference, why in sorted(failed.items()):
-            typer.echo(f"error: {reference}: {why}", err=True)
+            typer.echo(f"error: {reference}: {why.removeprefix('failed: ')}", err=True)
     if failed:
         raise typer.Exit(1)
 
@@ -123,4 +129,7 @@ def emit_json(data: Any) -> None:
 
 
 def main() -> None:
+    # What this process and its children (Prefect's server) write holds personal data or
+    # secrets: readable by the owner only (var/ files 0600, folders 0700).
+    os.umask(0o077)
     app()

@@ -102,10 +102,11 @@ def checkpoint(
 def doctor() -> None:
     """Check the configuration and say what to fix: database, SMTP, public URL, mediators, secrets."""
     from complaints.doctor import diagnose
+    from complaints.settings import get_settings
 
     problems = 0
-    for ok, line in diagnose(the_app()):
-        console.print(("[green]ok[/]   " if ok else "[red]FIX[/]  ") + line)
+    for ok, line in diagnose(get_settings()):
+        console.print(("[green]ok[/]   " if ok else "[red]FIX[/]  ") + line, soft_wrap=True)
         problems += not ok
     if problems:
         raise typer.Exit(1)

@@ -118,7 +118,9 @@ def _mark_failed(app: App, message_id: int, at: datetime, error: str, *, fault: 
     cause = error.split(":", 1)[0]
     if refused:
         return f"{kind} e-mail refused for good ({cause})"
-    return f"{kind} e-mail not accepted ({cause}), attempt {attempts}, next after {retry:%H:%M:%S} UTC"
+    return (
+        f"{kind} e-mail not accepted ({cause}), attempt {attempts}, next after {retry:%H:%M:%S} UTC"
+    )
 
 
 @dataclass(frozen=True)
