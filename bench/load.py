@@ -4,6 +4,10 @@ real SMTP server. Prints the intake rate, the acknowledgement latencies (slowest
 and what was stored and received: each complaint must be stored once and acknowledged once.
 
     python bench/load.py [--count 10000] [--clients 8] [--rate 20] [--stored 100000] [--json]
+                         [--poison]
+
+--poison makes the first two complaints poisoned: one address the relay never accepts for now
+(451 every time), one it refuses for good (550 at RCPT); the latencies are the others'.
 """
 
 from __future__ import annotations
@@ -46,8 +50,11 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
+POISONED = ("poison@exemple.fr", "nobody@exemple.fr")  # 451 every time; 550 no such user
+
+
 async def submit(
-    base: str, count: int, clients: int, rate: float | None
+    base: str, count: int, clients: int, rate: float | None, poison: bool = False
 ) -> tuple[dict[str, float], int]:
     """POST `count` complaints, as fast as possible or at `rate` a second (the n-th at n/rate s);
     (reference -> wall time the answer came back, 503s retried)."""
@@ -62,9 +69,10 @@ async def submit(
             for n in numbers:
                 if rate:
                     await asyncio.sleep(max(0.0, start + n / rate - time.monotonic()))
+                body = BODY | {"email": POISONED[n]} if poison and n < len(POISONED) else BODY
                 while True:
                     answer = await http.post(
-                        "/api/complaints", json=BODY, headers={"Idempotency-Key": f"load-{n}"}
+                        "/api/complaints", json=body, headers={"Idempotency-Key": f"load-{n}"}
                     )
                     if answer.status_code in (200, 201):
                         returned[answer.json()["reference"]] = time.time()
@@ -102,10 +110,14 @@ def measure(
     rate: float | None = None,
     settle: float = 3.0,
     stored: int = 0,
+    poison: bool = False,
 ) -> dict[str, Any]:
     received: dict[str, list[float]] = {}
+    expected = count - (len(POISONED) if poison else 0)
 
     def accept(message: EmailMessage) -> bool:
+        if POISONED[0] in str(message["To"]):
+            return False  # "451 try again later", every time
         match = REFERENCE.search(str(message["Subject"]))
         if match and "réception" in str(message["Subject"]):
             received.setdefault(match.group(), []).append(time.time())
@@ -119,6 +131,7 @@ def measure(
         copy_to(prepared(stored), database)
     with MailSink() as sink:
         sink.handler.accept = accept
+        sink.handler.unknown.add(POISONED[1])
         env = {k: v for k, v in os.environ.items() if not k.startswith(("COMPLAINTS_", "PREFECT_"))}
         env |= {
             "COMPLAINTS_DATABASE_URL": f"sqlite:///{database}",
@@ -154,9 +167,9 @@ def measure(
             sampler = threading.Thread(target=sample, daemon=True)
             sampler.start()
             started = time.time()
-            returned, retries = asyncio.run(submit(base, count, clients, rate))
+            returned, retries = asyncio.run(submit(base, count, clients, rate, poison))
             submitted = time.time() - started
-            wait(lambda: len(received) >= count, 60 + count * 0.1)
+            wait(lambda: len(received) >= expected, 60 + count * 0.1)
             sampling = False
             done = time.time() - started
             time.sleep(2)  # any duplicate would arrive now
@@ -186,6 +199,7 @@ def measure(
         "acknowledged": len(received),
         "duplicates": sum(len(times) - 1 for times in received.values()),
         "not_acknowledged": count - len(set(returned) & set(received)),
+        "poisoned": len(POISONED) if poison else 0,
         "retried_503": retries,
         "intake_rate_per_s": round(count / submitted, 1),
         "all_acknowledged_after_s": round(done, 1),
@@ -220,11 +234,18 @@ def main() -> None:
     )
     parser.add_argument("--settle", type=float, default=3.0, help="seconds after start-up")
     parser.add_argument("--stored", type=int, default=0, help="complaints already stored")
+    parser.add_argument("--poison", action="store_true", help="two poisoned addresses first")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-load-") as folder:
         figures = measure(
-            args.count, args.clients, Path(folder), args.rate, args.settle, args.stored
+            args.count,
+            args.clients,
+            Path(folder),
+            args.rate,
+            args.settle,
+            args.stored,
+            args.poison,
         )
     if args.json:
         print(json.dumps(figures))

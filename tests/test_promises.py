@@ -143,7 +143,7 @@ def test_kept_means_accepted_by_the_mail_server(app: App, smtp: MailSink) -> Non
     assert acknowledge_kept(T0 + timedelta(hours=2)) == (1, 0)  # due, not delivered
     smtp.refuse_next(1)
     report = asyncio.run(delivery.deliver(app=app, references=[reference], at=T0))
-    assert report.failed == [reference] and acknowledge_kept(day(1)) == (1, 0)
+    assert list(report.failed) == [reference] and acknowledge_kept(day(1)) == (1, 0)
     asyncio.run(delivery.deliver(app=app, references=[reference], at=T0 + timedelta(hours=3)))
     assert acknowledge_kept(day(1)) == (1, 0)  # delivered, but after the promised hour
     actions = [e["reason"] for e in show(app=app, reference=reference)["history"]]
