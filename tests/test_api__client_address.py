@@ -13,18 +13,10 @@ from complaints.api.proxies import forwarded_client
 from complaints.api.web import create_web_app
 from complaints.app import App
 from complaints.settings import Settings
+from tests.test_api__intake import BODY
 from tests.web import submit_form
 
 PROXIES = [ip_network("10.0.0.1"), ip_network("172.16.0.0/12"), ip_network("fd00::/8")]
-BODY = {
-    "name": "Marie Lefèvre",
-    "email": "marie@exemple.fr",
-    "subject": "Colis perdu",
-    "description": "Jamais reçu.",
-    "product": "Box Fibre",
-    "region": "Bretagne",
-    "channel": "email",
-}
 
 
 def limited(app: App, burst: int = 2) -> App:

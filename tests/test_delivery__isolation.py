@@ -41,7 +41,8 @@ def test_an_address_the_relay_refuses_is_rejected_at_once_and_the_others_go(
     first, dead, last = acknowledged(app, "a@exemple.fr", "nobody@exemple.fr", "c@exemple.fr")
     report = deliver(app, [first, dead, last])
     assert report.sent == 2 and list(report.failed) == [dead]
-    assert "refused for good" in report.failed[dead] and "@" not in report.failed[dead]
+    assert "refused by the mail server for good" in report.failed[dead]
+    assert "@" not in report.failed[dead]  # nothing personal goes to Prefect
     data = show(app=app, reference=dead)
     assert data["emails"][0]["status"] == "rejected" and data["emails"][0]["attempts"] == 1
     assert data["needs_attention"] is True
@@ -61,6 +62,20 @@ def test_a_message_not_accepted_for_now_waits_alone_for_its_backoff(
     assert "attempt 1, next after 09:00:30 UTC" in report.failed[references[0]]
     assert deliver(app, references, T0 + timedelta(seconds=29)).sent == 0
     assert deliver(app, references, T0 + timedelta(seconds=30)).sent == 1
+
+
+def test_a_message_refused_for_now_for_five_days_is_given_up(app: App, smtp: MailSink) -> None:
+    first, other = acknowledged(app, "full@exemple.fr", "b@exemple.fr")
+    smtp.handler.accept = lambda message: "full@" not in str(message["To"])  # 451, every time
+    assert list(deliver(app, [first, other]).failed) == [first]
+    almost = T0 + timedelta(hours=app.settings.delivery_give_up_hours - 1)
+    assert "attempt 2" in deliver(app, [first], almost).failed[first]
+    assert show(app=app, reference=first)["emails"][0]["status"] == "pending"
+    after = T0 + timedelta(hours=app.settings.delivery_give_up_hours)
+    assert "given up after 3 attempts" in deliver(app, [first], after).failed[first]
+    data = show(app=app, reference=first)
+    assert data["emails"][0]["status"] == "rejected" and data["needs_attention"] is True
+    assert deliver(app, [first], after + timedelta(days=1)).failed == {}  # never tried again
 
 
 def test_the_rectified_address_gets_the_refused_e_mail(app: App, smtp: MailSink) -> None:

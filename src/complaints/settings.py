@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     delivery_backoff_seconds: list[float] = Field(
         default=[30.0, 120.0, 600.0, 1800.0, 3600.0, 10800.0, 21600.0], min_length=1
     )
+    # A message the relay keeps refusing "for now" (4xx) is given up after this long, as mail
+    # servers do (5 days): marked rejected, its complaint flagged for a person.
+    delivery_give_up_hours: float = Field(default=120.0, gt=0)
     # Whether the relay offers SMTPUTF8 (RFC 6531): then an address with accents before the @
     # is taken at intake; without it, such an address is refused there, never stranded.
     smtp_utf8: bool = False

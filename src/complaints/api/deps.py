@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Header, HTTPException, Request
 
 from complaints.api.proxies import forwarded_client
 from complaints.app import App
@@ -23,6 +23,8 @@ def get_app(request: Request) -> App:
 
 
 AppDep = Annotated[App, Depends(get_app)]
+# The same key twice makes one complaint (printable ASCII, as HTTP headers are).
+IdempotencyKey = Annotated[str | None, Header(max_length=200, pattern=r"^[\x21-\x7e]+$")]
 
 
 def client_address(request: Request) -> str:

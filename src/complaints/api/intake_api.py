@@ -4,12 +4,11 @@ channels only (web, email)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Header, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel
 
-from complaints.api.deps import AppDep, client_address
+from complaints.api.deps import AppDep, IdempotencyKey, client_address
 from complaints.app import App
 from complaints.intake import PublicIntake
 from complaints.mail.compose import tracking_path
@@ -40,9 +39,7 @@ def create(
     body: PublicIntake,
     app: AppDep,
     request: Request,
-    idempotency_key: Annotated[
-        str | None, Header(max_length=200, pattern=r"^[\x21-\x7e]+$")
-    ] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Created:
     """Record a complaint sent by web or email. The same `Idempotency-Key` twice makes one
     complaint. Customer type and region are keys of the code of conduct's lists (422 otherwise)."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
-from complaints.api.deps import AppDep, StaffDep
+from complaints.api.deps import AppDep, IdempotencyKey, StaffDep
 from complaints.api.intake_api import Created, created
 from complaints.api.steps import (
     ActionIn,
@@ -73,9 +73,7 @@ def record(
     app: AppDep,
     member: StaffDep,
     request: Request,
-    idempotency_key: Annotated[
-        str | None, Header(max_length=200, pattern=r"^[\x21-\x7e]+$")
-    ] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Created:
     """Record a complaint received by phone, letter, in person (or any channel)."""
     receipt = intake.receive(

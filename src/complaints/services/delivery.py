@@ -85,13 +85,18 @@ def _mark_sent(app: App, message: OutboxMessage, at: datetime, *, flagged: bool)
             session.get_one(Complaint, message.complaint_id).needs_attention = False
 
 
+def _give_up(app: App) -> timedelta:
+    return timedelta(hours=app.settings.delivery_give_up_hours)
+
+
 def _mark_failed(app: App, message_id: int, at: datetime, error: str, *, fault: Fault) -> str:
     """Take the message out of this round: refused for good, or pending until its backoff has
     passed; its complaint flagged for a person when refused or failing again and again. What
     went wrong, in words without personal data."""
-    refused = fault is Fault.REFUSED
     with app.db.transaction() as session:
         message = session.get_one(OutboxMessage, message_id)
+        given_up = fault is Fault.RETRY and at - message.created_at >= _give_up(app)
+        refused = fault is Fault.REFUSED or given_up
         message.attempts += 1
         message.claimed_until = None
         message.last_error = error[:1000]
@@ -109,18 +114,24 @@ def _mark_failed(app: App, message_id: int, at: datetime, error: str, *, fault: 
                     at=at,
                     actor=SYSTEM,
                     action="email_rejected" if refused else "email_delayed",
-                    reason=f"{kind} e-mail refused by the mail server for good"
-                    if refused
-                    else f"{kind} e-mail not accepted after {attempts} attempts",
+                    reason=f"{kind} e-mail {_outcome(refused, given_up, attempts)}",
                     # The kind of error only: an SMTP reply may quote the address.
                     data={"kind": kind, "error": error.split(":", 1)[0][:80]},
                 )
     cause = error.split(":", 1)[0]
     if refused:
-        return f"{kind} e-mail refused for good ({cause})"
+        return f"{kind} e-mail {_outcome(refused, given_up, attempts)} ({cause})"
     return (
         f"{kind} e-mail not accepted ({cause}), attempt {attempts}, next after {retry:%H:%M:%S} UTC"
     )
+
+
+def _outcome(refused: bool, given_up: bool, attempts: int) -> str:
+    if given_up:
+        return f"given up after {attempts} attempts over the time a relay keeps trying"
+    if refused:
+        return "refused by the mail server for good"
+    return f"not accepted after {attempts} attempts"
 
 
 @dataclass(frozen=True)
