@@ -9,8 +9,8 @@ from prefect import flow
 
 from complaints.clock import at_or_now
 from flows.escalation import escalate_to_mediator
-from tasks.groups import finish, for_each, settled
-from tasks.mail import send_emails
+from tasks.groups import finish, for_each, said, settled
+from tasks.mail import send_emails, send_organisation_emails
 from tasks.queries import find_overdue
 from tasks.steps import alert_manager
 
@@ -25,5 +25,7 @@ async def enforce_deadlines(as_of: datetime | None = None) -> dict[str, int]:
     unreferred: dict[str, str] = {}
     if due["refer"]:
         _, unreferred = await settled(escalate_to_mediator(due["refer"], as_of))
+    # The organisation's e-mails (the monthly review) that were not accepted: tried again here.
+    _, unsent = await said(send_organisation_emails, as_of)
     counts = {"alerted": len(due["alert"]), "referred": len(due["refer"])}
-    return finish(counts, alerted, sent, failed=unreferred)
+    return finish(counts, alerted, sent, failed={**unreferred, **unsent})

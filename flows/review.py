@@ -8,7 +8,9 @@ from datetime import datetime
 from prefect import flow
 
 from complaints.clock import at_or_now
-from tasks.review import check_actions, prepare_review, refresh_statistics, send_review
+from tasks.groups import finish, said
+from tasks.mail import send_organisation_emails
+from tasks.review import check_actions, prepare_review, refresh_statistics
 
 
 @flow(name="monthly-review")
@@ -18,5 +20,6 @@ async def monthly_review(as_of: datetime | None = None) -> dict[str, int]:
     await refresh_statistics()
     checked = await check_actions(as_of)
     queued = await prepare_review(as_of)
-    sent = await send_review(as_of)
-    return {"actions_checked": checked, "reviews_queued": queued, "reviews_sent": sent}
+    sent, unsent = await said(send_organisation_emails, as_of)
+    counts = {"actions_checked": checked, "reviews_queued": queued, "reviews_sent": sent or 0}
+    return finish(counts, failed=unsent)

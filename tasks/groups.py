@@ -50,6 +50,15 @@ async def for_each(step: Task[..., Any], references: list[str], as_of: datetime)
     return outcomes
 
 
+async def said(step: Task[..., Any], *args: Any) -> tuple[Any, dict[str, str]]:
+    """Run a task whose failure says what failed ({what: why}): (its result, that)."""
+    state: State[Any] = await step(*args, return_state=True)
+    outcome = await state.aresult(raise_on_failure=False)
+    if state.is_completed():
+        return outcome, {}
+    return None, outcome if isinstance(outcome, dict) else {step.name: str(state.message)}
+
+
 def _failed(outcome: Any) -> bool:
     return isinstance(outcome, str) and outcome.startswith("failed")
 

@@ -52,3 +52,19 @@ async def send_emails(references: list[str], as_of: datetime) -> dict[str, str] 
         message=f"{len(report.failed)} complaint(s) with e-mail not accepted, kept pending",
         data=outcomes,
     )
+
+
+@task(
+    name="send the organisation's e-mails",
+    retries=2,
+    retry_delay_seconds=[1.0, 5.0],
+    retry_condition_fn=_raised,
+)
+async def send_organisation_emails(as_of: datetime) -> int | State[Any]:
+    """The organisation's own e-mails that are due (the monthly review): how many went; Failed,
+    saying why, when one was not accepted (it waits for its backoff, and every deadline sweep
+    tries again when that has passed)."""
+    report = await delivery.deliver(app=get_app(), references=[], at=as_of, organisation=True)
+    if report.complete:
+        return report.sent
+    return Failed(message="the organisation's e-mail not accepted", data=report.failed)

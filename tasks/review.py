@@ -8,7 +8,7 @@ from prefect import task
 
 from complaints.app import get_app
 from complaints.reporting.improvement import check_effectiveness
-from complaints.services import delivery, review
+from complaints.services import review
 
 
 @task(name="refresh database statistics", retries=1, retry_delay_seconds=[5.0])
@@ -27,11 +27,3 @@ async def check_actions(as_of: datetime) -> int:
 async def prepare_review(as_of: datetime) -> int:
     """Last month's report, queued for the quality managers."""
     return review.queue_monthly_review(app=get_app(), at=as_of)
-
-
-@task(name="send monthly review", retries=3, retry_delay_seconds=[2.0, 10.0, 60.0])
-async def send_review(as_of: datetime) -> int:
-    report = await delivery.deliver(app=get_app(), references=[], at=as_of, organisation=True)
-    if not report.complete:
-        raise RuntimeError(f"{len(report.failed)} review e-mail(s) not accepted; kept pending")
-    return report.sent

@@ -51,3 +51,18 @@ def test_the_429_page_keeps_the_form_and_says_when_to_send_it(fake_app: App) -> 
             "/suivi/"
         )
     assert complaints_stored(fake_app) == 2
+
+
+def test_the_api_429_says_how_many_seconds_to_wait(fake_app: App) -> None:
+    from tests.test_api__intake import BODY
+
+    clock = Clock()
+    web = create_web_app(fake_app)
+    web.state.intake_limit = RateLimit(per_minute=2, burst=1, clock=clock)
+    with TestClient(web) as client:
+        assert client.post("/api/complaints", json=BODY).status_code == 201
+        clock.now += 10
+        refused = client.post("/api/complaints", json=BODY)
+        assert refused.status_code == 429 and refused.headers["retry-after"] == "20"
+        assert "try again in 20 s" in refused.json()["detail"]
+        assert complaints_stored(fake_app) == 1

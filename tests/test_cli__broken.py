@@ -40,6 +40,17 @@ def test_a_wrong_sqlite_path_is_said_and_never_created(tmp_path: Path) -> None:
     assert not (tmp_path / "no").exists()
 
 
+def test_a_database_others_can_read_is_said(tmp_path: Path) -> None:
+    database = tmp_path / "complaints.db"
+    env = {"COMPLAINTS_DATABASE_URL": f"sqlite:///{database}"}
+    assert complaints("db", "upgrade", **env).returncode == 0
+    assert "readable by others" not in doctor(**env).stdout
+    database.chmod(0o644)  # as an installation made before files were private
+    result = doctor(**env)
+    assert f"FIX  readable by others: {database}" in result.stdout
+    assert "chmod -R go-rwx" in result.stdout
+
+
 def test_an_unparsable_url_is_one_line(tmp_path: Path) -> None:
     result = doctor(COMPLAINTS_DATABASE_URL="pas une url")
     assert_said_plainly(result)

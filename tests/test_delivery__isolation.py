@@ -78,6 +78,36 @@ def test_a_message_refused_for_now_for_five_days_is_given_up(app: App, smtp: Mai
     assert deliver(app, [first], after + timedelta(days=1)).failed == {}  # never tried again
 
 
+def test_a_sender_whose_lease_runs_out_sends_no_more(
+    app: App, smtp: MailSink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past its lease another sender may take the messages: this one stops and lets go."""
+    references = acknowledged(app, "a@exemple.fr", "b@exemple.fr")
+    # A lease shorter than one send's time limit: run out before the first message.
+    monkeypatch.setenv("COMPLAINTS_DELIVERY_LEASE_SECONDS", "1")
+    wiring.reset()
+    short = wiring.get_app()
+    report = deliver(short, references)
+    assert report.sent == 0 and all("the lease ran out" in why for why in report.failed.values())
+    assert smtp.handler.recipients == []
+    rows = [show(app=short, reference=r)["emails"][0] for r in references]
+    assert [(row["status"], row["attempts"]) for row in rows] == [("pending", 0)] * 2
+
+
+def test_a_relay_refusing_everything_by_policy_rejects_nobody_for_good(
+    app: App, smtp: MailSink
+) -> None:
+    """ "550 5.7.1 relaying denied" is our setting's fault, not the customer's address."""
+    references = acknowledged(app, "a@exemple.fr", "b@exemple.fr")
+    smtp.handler.policy = "550 5.7.1 Relaying denied"
+    report = deliver(app, references)
+    assert report.sent == 0 and len(report.failed) == 2
+    statuses = [show(app=app, reference=r)["emails"][0]["status"] for r in references]
+    assert statuses == ["pending", "pending"]
+    smtp.handler.policy = None  # the operator fixed the relay's setting
+    assert deliver(app, references, T0 + timedelta(minutes=1)).sent == 2
+
+
 def test_the_rectified_address_gets_the_refused_e_mail(app: App, smtp: MailSink) -> None:
     from complaints.intake import Rectification
     from complaints.services import rights
@@ -118,8 +148,16 @@ def test_a_server_that_hangs_costs_one_timeout_not_one_per_message(
     report = deliver(hung, references)
     assert report.sent == 0 and sorted(report.failed) == sorted(references)
     rows = [show(app=hung, reference=r)["emails"][0] for r in references]
-    assert [(row["status"], row["attempts"]) for row in rows] == [("pending", 1)] * 3
-    assert "not tried" not in report.failed[references[0]]
+    # The first waited for the timeout; the others were not tried, nor charged an attempt.
+    assert [(row["status"], row["attempts"]) for row in rows] == [
+        ("pending", 1),
+        ("pending", 0),
+        ("pending", 0),
+    ]
+    assert "not accepted (SMTPConnectTimeoutError" in report.failed[references[0]]
+    for other in references[1:]:
+        assert "not tried (the mail server failed: SMTPConnectTimeoutError" in report.failed[other]
+    assert show(app=hung, reference=references[1])["needs_attention"] is False
 
 
 def test_an_address_with_accents_goes_out_with_smtputf8_when_the_relay_offers_it(

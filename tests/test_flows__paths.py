@@ -239,6 +239,25 @@ def test_monthly_review_is_emailed_once_per_month(app: App, smtp: MailSink) -> N
     assert again["reviews_queued"] == 0 and len(smtp.messages) == before + 2
 
 
+def test_a_review_not_accepted_is_said_then_sent_by_the_next_sweep(
+    app: App, smtp: MailSink
+) -> None:
+    intake_service.receive(app=app, intake=intake(), at=T0)
+    run_due(0)
+    before = len(smtp.messages)
+    smtp.refuse_next(2)  # "451 try again later" to both recipients
+    with pytest.raises(orchestration.Unfinished) as unfinished:
+        asyncio.run(orchestration.monthly_review(datetime(2026, 4, 1, 6, tzinfo=UTC)))
+    assert unfinished.value.result["reviews_sent"] == 0
+    assert (
+        "review e-mail not accepted (SMTPDataError 451)" in unfinished.value.failed["organisation"]
+    )
+    assert len(smtp.messages) == before
+    asyncio.run(orchestration.run_due(datetime(2026, 4, 1, 7, tzinfo=UTC)))
+    reviews = [m for m in smtp.messages[before:] if "Revue mensuelle" in str(m["Subject"])]
+    assert len(reviews) == 2
+
+
 def test_retention_flow_anonymises_what_outlived_the_period(app: App, smtp: MailSink) -> None:
     reference = intake_service.receive(app=app, intake=intake(), at=T0).reference
     run_due(0)

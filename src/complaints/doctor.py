@@ -69,6 +69,19 @@ def _database(settings: Settings) -> tuple[Database | None, str]:
     return database, ""
 
 
+def _readable_by_others(s: Settings) -> list[Path]:
+    """What holds personal data or secrets and others may read: var/, its mail and Prefect
+    folders, the SQLite database and its journals (made private since 0.1; older ones not)."""
+    places = [s.var, s.var / "mail", s.var / "prefect"]
+    try:
+        url = make_url(s.database)
+    except ArgumentError:  # said by the database check
+        url = None
+    if url is not None and url.get_backend_name() == "sqlite" and url.database:
+        places += [Path(url.database + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
+    return [p for p in places if p.exists() and p.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO)]
+
+
 def _smtputf8(wanted: bool, *, offered: bool) -> tuple[bool, str]:
     if wanted and not offered:
         return False, "COMPLAINTS_SMTP_UTF8 is set but the relay does not offer SMTPUTF8: unset it"
@@ -157,6 +170,13 @@ def diagnose(s: Settings) -> Iterator[tuple[bool, str]]:
             else "this database runs on a simulated clock (the demo's): its times prove nothing;"
             " record real complaints in another one (COMPLAINTS_DATABASE_URL)"
         ),
+    )
+    exposed = _readable_by_others(s)
+    yield (
+        not exposed,
+        f"files under {s.var} readable by their owner only"
+        if not exposed
+        else f"readable by others: {', '.join(map(str, exposed))}: chmod -R go-rwx {s.var}",
     )
     seal, from_environment = keys.key_file(s), bool(keys.given(s))
     sealed_privately = from_environment or not (

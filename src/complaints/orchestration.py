@@ -52,6 +52,10 @@ class Unfinished(RuntimeError):
         super().__init__(message)
         self.result, self.failed = result, failed
 
+    def __reduce__(self) -> tuple[type[Unfinished], tuple[str, Any, dict[str, str]]]:
+        # Pickled whole, so that a persisted result (PREFECT_RESULTS_PERSIST_BY_DEFAULT) reads back.
+        return Unfinished, (str(self), self.result, self.failed)
+
 
 async def _run(name: str, *args: Any) -> Any:
     """Run the flow `name`; its result, or Unfinished when it failed for some complaints."""

@@ -43,11 +43,13 @@ def create(
 ) -> Created:
     """Record a complaint sent by web or email. The same `Idempotency-Key` twice makes one
     complaint. Customer type and region are keys of the code of conduct's lists (422 otherwise)."""
-    if not request.app.state.intake_limit.allow(client_address(request)):
+    limit, client = request.app.state.intake_limit, client_address(request)
+    if not limit.allow(client):
+        wait = max(1, limit.retry_after(client))
         raise HTTPException(
             429,
-            "too many complaints from this address; try again in a minute",
-            headers={"Retry-After": "60"},
+            f"too many complaints from this address; try again in {wait} s",
+            headers={"Retry-After": str(wait)},
         )
     receipt = intake.receive(app=app, intake=body, idempotency_key=idempotency_key)
     request.app.state.on_intake()

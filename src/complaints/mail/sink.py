@@ -33,11 +33,15 @@ class _Handler:
         self.recipients: list[str] = []  # as given in RCPT TO, in order
         # Addresses answered "550 no such user" at RCPT TO, as a relay does for a dead mailbox.
         self.unknown: set[str] = set()
+        # A reply to every RCPT TO, as a relay refusing us by policy answers ("550 5.7.1 …").
+        self.policy: str | None = None
         self._numbers = itertools.count(1)
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
     ) -> str:
+        if self.policy is not None:
+            return self.policy
         if address in self.unknown:
             return "550 5.1.1 No such user here"
         self.recipients.append(address)

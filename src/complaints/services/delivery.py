@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -95,7 +96,8 @@ def _mark_failed(app: App, message_id: int, at: datetime, error: str, *, fault: 
     went wrong, in words without personal data."""
     with app.db.transaction() as session:
         message = session.get_one(OutboxMessage, message_id)
-        given_up = fault is Fault.RETRY and at - message.created_at >= _give_up(app)
+        # As relays do: what is still not accepted after the give-up time is given up.
+        given_up = fault is not Fault.REFUSED and at - message.created_at >= _give_up(app)
         refused = fault is Fault.REFUSED or given_up
         message.attempts += 1
         message.claimed_until = None
@@ -132,6 +134,23 @@ def _outcome(refused: bool, given_up: bool, attempts: int) -> str:
     if refused:
         return "refused by the mail server for good"
     return f"not accepted after {attempts} attempts"
+
+
+def _not_tried(app: App, rest: list[_Claimed], at: datetime, cause: str) -> dict[str, str]:
+    """Messages a server failure kept from being tried: no attempt counted, no flag; tried
+    again after the first backoff, when the server may be back."""
+    if not rest:
+        return {}
+    retry = at + backoff(app.settings, 1)
+    with app.db.transaction() as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_([claimed.message.id for claimed in rest]))
+            .values(claimed_until=None, next_attempt_at=retry)
+            .execution_options(synchronize_session=False)
+        )
+    why = f"{{}} e-mail not tried ({cause}); next after {retry:%H:%M:%S} UTC"
+    return {claimed.reference: why.format(claimed.message.kind) for claimed in rest}
 
 
 @dataclass(frozen=True)
@@ -194,9 +213,15 @@ async def deliver(
     if not claimed_messages:
         return report
     limit = app.settings.smtp_timeout_seconds * 3  # a whole send; each command has its own
+    # Never send under a lease about to run out: another sender could take the message then.
+    lease_left = time.monotonic() + app.settings.delivery_lease_seconds - limit
     async with app.sender.connect() as connection:
         for index, claimed in enumerate(claimed_messages):
             message, reference = claimed.message, claimed.reference
+            if time.monotonic() > lease_left:
+                rest = claimed_messages[index:]
+                report.failed.update(_not_tried(app, rest, at, "the lease ran out"))
+                break
             try:
                 email = build_message(message, mail_from=app.settings.mail_from)
                 async with asyncio.timeout(limit):
@@ -204,11 +229,10 @@ async def deliver(
             except Exception as error:  # any refusal or fault of the mail system
                 fault, what = classify(error), f"{summary(error)}: {error}"
                 report.failed[reference] = _mark_failed(app, message.id, at, what, fault=fault)
-                if fault is Fault.SERVER:
-                    for rest in claimed_messages[index + 1 :]:
-                        report.failed[rest.reference] = _mark_failed(
-                            app, rest.message.id, at, f"{summary(error)}: not tried", fault=fault
-                        )
+                if fault is Fault.SERVER:  # the others are not tried, and not charged for it
+                    rest = claimed_messages[index + 1 :]
+                    cause = f"the mail server failed: {summary(error)}"
+                    report.failed.update(_not_tried(app, rest, at, cause))
                     break
             else:
                 _mark_sent(app, message, at, flagged=claimed.flagged)

@@ -151,7 +151,9 @@ def rectify(
                     )
                 ):
                     if message.status == "rejected" and "email" in clean:
+                        # A new address: a new delivery, with its own attempts and give-up time.
                         message.status, message.next_attempt_at = "pending", at
+                        message.attempts, message.created_at = 0, at
                     message.recipient = clean.get("email", message.recipient)
                     message.recipient_name = clean.get("name", message.recipient_name)
             record(
