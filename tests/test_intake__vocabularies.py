@@ -168,3 +168,18 @@ def test_the_lists_are_configuration(tmp_path: Path) -> None:
     mine.write_text(f"[intake]\nregions = [{jura}, {jura}]\n")
     with pytest.raises(ValidationError, match="same key"):
         load_conduct(CONDUCT, mine)
+
+
+def test_each_customer_type_says_whether_the_consumer_mediator_applies(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.toml"
+    kinds = (
+        "{ key = 'individual', fr = 'Particulier', en = 'Individual', consumer = true }, "
+        "{ key = 'association', fr = 'Association', en = 'Association', consumer = false }"
+    )
+    mine.write_text(f"[intake]\ncustomer_types = [{kinds}]\n")
+    rules = load_conduct(CONDUCT, mine).intake
+    assert rules.consumer("individual") and not rules.consumer("association")
+    assert rules.consumer("no longer listed")  # the law requires telling a consumer: by default
+    mine.write_text("[intake]\ncustomer_types = [{ key = 'x', fr = 'X', en = 'X' }]\n")
+    with pytest.raises(ValidationError, match="consumer"):  # never guessed from its name
+        load_conduct(CONDUCT, mine)

@@ -79,6 +79,13 @@ class Choice(_Data):
     en: str = Field(min_length=1)
 
 
+class CustomerType(Choice):
+    """A kind of customer; whether the consumer mediator (French consumer code L. 612-1)
+    applies is said for each, never guessed from its name."""
+
+    consumer: bool
+
+
 # The intake's fields whose values come from a list of the code of conduct.
 LISTED = ("customer_type", "region")
 
@@ -86,7 +93,7 @@ LISTED = ("customer_type", "region")
 class IntakeRules(_Data):
     # A letter's date of receipt may be given when it is recorded later, at most this long ago.
     received_on_max_days: int = Field(31, ge=0)
-    customer_types: list[Choice] = Field(min_length=1)
+    customer_types: list[CustomerType] = Field(min_length=1)
     regions: list[Choice] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -99,7 +106,11 @@ class IntakeRules(_Data):
 
     def choices(self, field: str) -> list[Choice]:
         """The list offered for `field`; none for a field the code of conduct does not list."""
-        return {"customer_type": self.customer_types, "region": self.regions}.get(field, [])
+        lists: dict[str, list[Choice]] = {
+            "customer_type": list(self.customer_types),
+            "region": self.regions,
+        }
+        return lists.get(field, [])
 
     def key(self, field: str, given: str) -> str | None:
         """The key that `given` names (the key, or its words in either language, in any case)."""
@@ -108,6 +119,12 @@ class IntakeRules(_Data):
             if wanted in (choice.key.casefold(), choice.fr.casefold(), choice.en.casefold()):
                 return choice.key
         return None
+
+    def consumer(self, customer_type: str) -> bool:
+        """Whether the consumer mediator applies to this customer type; a value no longer
+        listed is taken as a consumer's, whom the law requires us to tell."""
+        listed = {kind.key: kind.consumer for kind in self.customer_types}
+        return listed.get(customer_type, True)
 
     def label(self, field: str, key: str, lang: str) -> str:
         """`key` in words; a value stored before it was listed is shown as it was stored."""

@@ -57,7 +57,7 @@ def customer_context(
         "reviews_left": max(0, terms.escalation.internal_reviews - complaint.reviews_done),
         "mediator": mediator.model_dump(mode="json"),
         # The consumer mediator (French consumer code L. 612-1) is for consumers only.
-        "consumer": complaint.customer_type != "professional",
+        "consumer": app.conduct.intake.consumer(complaint.customer_type),
         "referral_on": long_date(policy.referral_day(terms, complaint.refer_by), lang, zone)
         if complaint.refer_by
         else "",
