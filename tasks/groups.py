@@ -8,11 +8,13 @@ from typing import Any, TypeVar, cast
 
 from prefect import get_run_logger
 from prefect.client.schemas.objects import State
+from prefect.exceptions import FailedRun
 from prefect.states import Failed
 from prefect.tasks import Task
 
+from complaints import orchestration
 from complaints.batching import groups
-from complaints.orchestration import Unfinished
+from complaints.orchestration import Unfinished, recovered
 from complaints.settings import get_settings
 
 R = TypeVar("R")
@@ -77,7 +79,9 @@ def finish(result: R, *outcomes: dict[str, Any], failed: dict[str, str] | None =
         return result
     message = f"{len(failed)} complaint(s) not fully handled: {', '.join(sorted(failed))}"
     # Prefect makes a returned state the run's own: whoever calls the flow gets R or this.
-    return cast(R, Failed(message=message, data=Unfinished(message, result, failed)))
+    return cast(
+        R, Failed(message=message, data=orchestration.said(Unfinished(message, result, failed)))
+    )
 
 
 async def settled(run: Awaitable[R]) -> tuple[R, dict[str, str]]:
@@ -87,3 +91,6 @@ async def settled(run: Awaitable[R]) -> tuple[R, dict[str, str]]:
         return await run, {}
     except Unfinished as unfinished:
         return unfinished.result, unfinished.failed
+    except FailedRun as error:  # its state came back from the API without its data
+        kept = recovered(error)
+        return kept.result, kept.failed

@@ -57,9 +57,36 @@ class Unfinished(RuntimeError):
         return Unfinished, (str(self), self.result, self.failed)
 
 
+# A Failed state read back from Prefect's API has lost its data (results are not persisted):
+# its caller then gets FailedRun with the state's message. What the flow said is kept here, by
+# that message, for the caller in this process to take back.
+_said: dict[str, Unfinished] = {}
+
+
+def said(unfinished: Unfinished) -> Unfinished:
+    """Keep what a flow run failed to do until its caller asks (see `recovered`)."""
+    if len(_said) > 1000:  # callers take theirs back at once; never grow without end
+        _said.clear()
+    _said[str(unfinished)] = unfinished
+    return unfinished
+
+
+def recovered(error: BaseException) -> Unfinished:
+    """The Unfinished behind a FailedRun of our flows; its message alone if it was not kept."""
+    kept = _said.pop(str(error), None)
+    if kept is not None:
+        return kept
+    return Unfinished(str(error), {}, {str(error): "failed"})
+
+
 async def _run(name: str, *args: Any) -> Any:
     """Run the flow `name`; its result, or Unfinished when it failed for some complaints."""
-    return await load(name)(*args)
+    from prefect.exceptions import FailedRun
+
+    try:
+        return await load(name)(*args)
+    except FailedRun as error:
+        raise recovered(error) from None
 
 
 async def run_due(as_of: datetime | None = None) -> dict[str, Any]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from time import monotonic
 
 from sqlalchemy import select, update
 
@@ -213,12 +213,13 @@ async def deliver(
     if not claimed_messages:
         return report
     limit = app.settings.smtp_timeout_seconds * 3  # a whole send; each command has its own
-    # Never send under a lease about to run out: another sender could take the message then.
-    lease_left = time.monotonic() + app.settings.delivery_lease_seconds - limit
+    # Never start a send under a lease about to run out: another sender could take the message.
+    lease = app.settings.delivery_lease_seconds
+    lease_left = monotonic() + lease - min(limit, lease / 2)
     async with app.sender.connect() as connection:
         for index, claimed in enumerate(claimed_messages):
             message, reference = claimed.message, claimed.reference
-            if time.monotonic() > lease_left:
+            if monotonic() > lease_left:
                 rest = claimed_messages[index:]
                 report.failed.update(_not_tried(app, rest, at, "the lease ran out"))
                 break
