@@ -55,16 +55,16 @@ def test_refused_twice_then_accepted_arrives_once_with_the_same_message_id(
 def test_a_message_claimed_by_a_crashed_sender_is_sent_after_its_lease(
     app: App, smtp: MailSink
 ) -> None:
-    from complaints import repository
+    from complaints import outbox_queries, repository
 
     reference = acknowledged(app)
     message_id = show(app=app, reference=reference)["emails"][0]
     with app.db.transaction() as session:
-        pending = repository.pending_messages(
+        pending = outbox_queries.pending_messages(
             session=session, complaint_ids=[repository.get(session=session, reference=reference).id]
         )
         now = datetime.now(UTC)
-        claimed = repository.claim_messages(
+        claimed = outbox_queries.claim_messages(
             session=session,
             message_ids=[pending[0].id],
             until=now + timedelta(seconds=1),

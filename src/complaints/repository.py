@@ -17,7 +17,6 @@ from complaints.models import (
     Action,
     Complaint,
     Escalation,
-    OutboxMessage,
     ReferenceCounter,
     RelatedComplaint,
     Response,
@@ -165,65 +164,6 @@ def late_acknowledgements(*, session: Session, as_of: datetime) -> list[str]:
         Complaint.state != State.CLOSED,
     )
     return list(session.scalars(query))
-
-
-def with_pending_mail(*, session: Session, as_of: datetime, limit: int = 10_000) -> list[str]:
-    """References with an e-mail waiting to be (re)sent (uses the outbox index)."""
-    # Two indexed reads, not a DISTINCT over the join: SQLite plans that one as a scan of
-    # every complaint or every e-mail (1.1 s a poll with 1M stored, bench/load.py).
-    pending = session.scalars(
-        select(OutboxMessage.complaint_id)
-        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= as_of)
-        .order_by(OutboxMessage.next_attempt_at)
-        .limit(limit * 4)  # a complaint rarely has more than a few e-mails waiting
-    )
-    ids = [i for i in dict.fromkeys(pending) if i is not None][:limit]
-    if not ids:
-        return []
-    return list(session.scalars(select(Complaint.reference).where(Complaint.id.in_(ids))))
-
-
-def pending_messages(
-    *, session: Session, complaint_ids: Sequence[int], due_at: datetime | None = None
-) -> list[OutboxMessage]:
-    """The e-mails of these complaints not yet sent; only those due by `due_at` if given."""
-    query = (
-        select(OutboxMessage)
-        .where(OutboxMessage.complaint_id.in_(complaint_ids), OutboxMessage.status == "pending")
-        .order_by(OutboxMessage.id)
-    )
-    if due_at is not None:
-        query = query.where(OutboxMessage.next_attempt_at <= due_at)
-    return list(session.scalars(query))
-
-
-def undelivered(*, session: Session, complaint_id: int) -> bool:
-    """Whether an e-mail of this complaint is still pending or was refused for good."""
-    query = select(OutboxMessage.id).where(
-        OutboxMessage.complaint_id == complaint_id,
-        OutboxMessage.status.in_(("pending", "rejected")),
-    )
-    return session.execute(query.limit(1)).first() is not None
-
-
-def claim_messages(
-    *, session: Session, message_ids: Sequence[int], until: datetime, as_of: datetime
-) -> list[int]:
-    """Take the pending messages no other sender holds; the ids taken."""
-    if not message_ids:
-        return []
-    result = session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id.in_(message_ids),
-            OutboxMessage.status == "pending",
-            (OutboxMessage.claimed_until.is_(None)) | (OutboxMessage.claimed_until < as_of),
-        )
-        .values(claimed_until=until)
-        .returning(OutboxMessage.id)
-        .execution_options(synchronize_session=False)
-    )
-    return sorted(result.scalars())
 
 
 def recent_similar(

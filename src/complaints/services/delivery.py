@@ -9,7 +9,7 @@ from time import monotonic
 
 from sqlalchemy import select, update
 
-from complaints import repository
+from complaints import outbox_queries, repository
 from complaints.app import App
 from complaints.clock import at_or_now
 from complaints.mail.faults import Fault, classify, summary
@@ -80,7 +80,7 @@ def _mark_sent(app: App, message: OutboxMessage, at: datetime, *, flagged: bool)
                 .values({kept: accepted})
                 .execution_options(synchronize_session=False)
             )
-        if flagged and not repository.undelivered(
+        if flagged and not outbox_queries.undelivered(
             session=session, complaint_id=message.complaint_id
         ):
             session.get_one(Complaint, message.complaint_id).needs_attention = False
@@ -183,12 +183,12 @@ def _claim(app: App, references: list[str], *, organisation: bool, at: datetime)
             )
             complaints = {row.id: (row.reference, row.needs_attention) for row in rows}
             repository.require(references, found={ref for ref, _ in complaints.values()})
-            pending = repository.pending_messages(
+            pending = outbox_queries.pending_messages(
                 session=session, complaint_ids=[i for i in complaints if i], due_at=at
             )
         clock = at_or_now(None)  # leases are real time, whatever `at` a replay uses
         taken = set(
-            repository.claim_messages(
+            outbox_queries.claim_messages(
                 session=session,
                 message_ids=[m.id for m in pending],
                 until=clock + timedelta(seconds=app.settings.delivery_lease_seconds),

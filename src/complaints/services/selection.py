@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from complaints import policy, repository
+from complaints import outbox_queries, policy, repository
 from complaints.app import App
 from complaints.lifecycle import HANDLING_STATES, State
 from complaints.models import Complaint
@@ -18,7 +18,7 @@ def new_or_pending_mail(*, app: App, as_of: datetime, limit: int = 5_000) -> lis
     """New complaints to acknowledge or analyse first, then those with e-mail waiting."""
     with app.db.reader() as session:
         new = repository.due(session=session, states=NEW, as_of=as_of, limit=limit)
-        mail = repository.with_pending_mail(session=session, as_of=as_of, limit=limit)
+        mail = outbox_queries.with_pending_mail(session=session, as_of=as_of, limit=limit)
     return list(dict.fromkeys(new + mail))
 
 
