@@ -10,14 +10,13 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from complaints.app import App
+from complaints.errors import NotFound, RuleViolation
 from complaints.intake import Rectification
 from complaints.models import Complaint
 from complaints.reporting.figures import overview
 from complaints.reporting.sql import Scope
-from complaints.repository import NotFound
 from complaints.services import automation, handling, privacy, rights, tracking
 from complaints.services import intake as intake_service
-from complaints.services.errors import RuleViolation
 from complaints.services.integrity import verify
 from complaints.services.views import show
 from tests.conftest import BACKENDS, intake

@@ -12,12 +12,12 @@ import pytest
 
 from complaints import app as wiring
 from complaints.app import App
+from complaints.errors import RuleViolation
 from complaints.mail.sink import MailSink
 from complaints.models import OutboxMessage
 from complaints.reporting.promises import register
 from complaints.reporting.sql import Scope
 from complaints.services import automation, delivery, handling, intake
-from complaints.services.errors import RuleViolation
 from complaints.services.views import show
 from tests.conftest import BACKENDS
 from tests.conftest import intake as sample

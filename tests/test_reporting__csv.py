@@ -69,7 +69,7 @@ def test_tab_and_carriage_return_cannot_hide_a_formula(fake_app: App) -> None:
 
 @pytest.mark.parametrize("field", ["region", "customer_type"])
 def test_a_formula_cannot_be_a_region_or_customer_type(fake_app: App, field: str) -> None:
-    from complaints.services.errors import NotListed
+    from complaints.errors import NotListed
 
     with pytest.raises(NotListed):
         intake.receive(app=fake_app, intake=sample(**{field: "=1+1"}), at=AT)

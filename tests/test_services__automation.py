@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import event
 
 from complaints.app import App
+from complaints.errors import NotFound
 from complaints.lifecycle import State
-from complaints.repository import NotFound
 from complaints.services import automation
 from complaints.services import intake as intake_service
 from complaints.services.views import show

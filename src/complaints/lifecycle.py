@@ -1,8 +1,18 @@
-"""The states of a complaint and the one table of moves between them. Pure: no I/O."""
+"""The lifecycle, declared once. Each state says whom it waits on, whether the answer's clock
+runs in it, which of the complaint's dates wake the system, and its words. Each step says
+where it may start, where it leads, who may take it, its guard, whether the customer sees
+it, its words, and what it does to the deadlines. Pure: no I/O; a guard reads only the
+complaint it is given. The services' `move` is the only gate (services/history.py)."""
 
 from __future__ import annotations
 
-from enum import StrEnum
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import IntEnum, StrEnum
+from typing import Any
+
+from complaints.errors import IllegalTransition
 
 
 class State(StrEnum):
@@ -11,6 +21,7 @@ class State(StrEnum):
     IN_ANALYSIS = "in_analysis"
     ANALYSED = "analysed"
     ACTIONS_PLANNED = "actions_planned"
+    AWAITING_INFORMATION = "awaiting_information"
     ANSWERED = "answered"
     AWAITING_FEEDBACK = "awaiting_feedback"
     WITH_MEDIATOR = "with_mediator"
@@ -22,6 +33,10 @@ class Step(StrEnum):
     START_ANALYSIS = "start_analysis"
     RECORD_ANALYSIS = "record_analysis"
     PLAN_ACTIONS = "plan_actions"
+    REQUEST_INFORMATION = "request_information"
+    RECEIVE_INFORMATION = "receive_information"
+    REMIND_INFORMATION = "remind_information"
+    CLOSE_WITHOUT_INFORMATION = "close_without_information"
     RESPOND = "respond"
     SEND_SURVEY = "send_survey"
     RECORD_SATISFACTION = "record_satisfaction"
@@ -30,74 +45,466 @@ class Step(StrEnum):
     RECORD_MEDIATION_OUTCOME = "record_mediation_outcome"
     CLOSE = "close"
     CLOSE_WITHOUT_FEEDBACK = "close_without_feedback"
+    REOPEN = "reopen"
+    WITHDRAW = "withdraw"
+    ASSIGN = "assign"
+    REMIND_ASSIGNEE = "remind_assignee"
+    LINK = "link"
+    MERGE = "merge"
+    UNMERGE = "unmerge"
+
+
+class Role(StrEnum):
+    """Who takes a step. A manager may take every agent's step."""
+
+    SYSTEM = "system"
+    CUSTOMER = "customer"
+    AGENT = "agent"
+    MANAGER = "manager"
+
+
+class Party(StrEnum):
+    """Whom a complaint in a state waits on."""
+
+    SYSTEM = "system"
+    STAFF = "staff"
+    CUSTOMER = "customer"
+    MEDIATOR = "mediator"
+    NOBODY = "nobody"
+
+
+class Wake(StrEnum):
+    """Which of the complaint's dates wake the system in a state."""
+
+    AT_ONCE = "at_once"  # received_at: the acknowledgement and the first pass are due now
+    ANSWER = "answer"  # answer_by, then refer_by once the manager was alerted
+    SURVEY = "survey"  # survey_at
+    FEEDBACK = "feedback"  # feedback_by
+    INFORMATION = "information"  # info_remind_at, then info_due_by
+    NEVER = "never"
+
+
+class Clock(StrEnum):
+    """What a step does to the deadlines."""
+
+    KEEP = "keep"
+    PAUSE = "pause"  # the answer's clock stops; the customer owes information by a date
+    RESUME = "resume"  # every deadline moves by the paused span, in the promise's counting
+    PROMISE = "promise"  # a new answer is promised (a review, a reopening)
+    STOP = "stop"  # no deadline runs any more
+
+
+class Level(IntEnum):
+    """How far the answer promise in force has escalated."""
+
+    NONE = 0
+    MANAGER = 1
+    MEDIATOR = 2
+
+
+@dataclass(frozen=True)
+class Words:
+    fr: str
+    en: str
+
+    def __call__(self, lang: str) -> str:
+        return self.fr if lang == "fr" else self.en
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A state: its words for the customer ("your") and for the staff, whom it waits on,
+    whether the answer's promise runs in it, and which dates wake the system."""
+
+    customer: Words
+    staff: Words
+    waits_on: Party
+    answer_clock: bool
+    wake: Wake
+
+
+Guard = Callable[[Any], str | None]  # the complaint → why the step is refused, or None
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A step: from which states, to which (None: it stays; `returns`: back to the state it
+    left when paused or merged), who may take it, its guard, its words, and its deadlines."""
+
+    sources: frozenset[State]
+    target: State | None
+    by: frozenset[Role]
+    label: Words  # the history's words, for the staff
+    customer: Words | None = None  # the tracking page's words; None: the customer does not see it
+    clock: Clock = Clock.KEEP
+    guard: Guard | None = None
+    returns: bool = False
+    remembers: bool = False  # keeps the state it leaves, for a returning step to go back to
+
+    def permits(self, role: Role) -> bool:
+        return role in self.by or (role == Role.MANAGER and Role.AGENT in self.by)
 
 
 S = State
-_HANDLING = frozenset({S.IN_ANALYSIS, S.ANALYSED, S.ACTIONS_PLANNED})
-_ANSWERED = frozenset({S.ANSWERED, S.AWAITING_FEEDBACK})
+W = Words
+SYSTEM, CUSTOMER, AGENT, MANAGER = Role.SYSTEM, Role.CUSTOMER, Role.AGENT, Role.MANAGER
+
+PHASES: dict[State, Phase] = {
+    S.RECEIVED: Phase(
+        W("reçue", "received"), W("reçue", "received"), Party.SYSTEM, True, Wake.AT_ONCE
+    ),
+    S.ACKNOWLEDGED: Phase(
+        W("accusé de réception envoyé", "acknowledged"),
+        W("accusé de réception envoyé", "acknowledged"),
+        Party.SYSTEM,
+        True,
+        Wake.AT_ONCE,
+    ),
+    S.IN_ANALYSIS: Phase(
+        W("en cours d'analyse", "being analysed"),
+        W("en cours d'analyse", "being analysed"),
+        Party.STAFF,
+        True,
+        Wake.ANSWER,
+    ),
+    S.ANALYSED: Phase(
+        W("analysée", "analysed"), W("analysée", "analysed"), Party.STAFF, True, Wake.ANSWER
+    ),
+    S.ACTIONS_PLANNED: Phase(
+        W("actions planifiées", "actions planned"),
+        W("actions planifiées", "actions planned"),
+        Party.STAFF,
+        True,
+        Wake.ANSWER,
+    ),
+    S.AWAITING_INFORMATION: Phase(
+        W("en attente de vos informations", "awaiting information from you"),
+        W("en attente d'informations du client", "awaiting information from the customer"),
+        Party.CUSTOMER,
+        False,
+        Wake.INFORMATION,
+    ),
+    S.ANSWERED: Phase(
+        W("réponse envoyée", "answered"),
+        W("réponse envoyée", "answered"),
+        Party.SYSTEM,
+        False,
+        Wake.SURVEY,
+    ),
+    S.AWAITING_FEEDBACK: Phase(
+        W("en attente de votre avis", "awaiting your feedback"),
+        W("en attente de l'avis du client", "awaiting the customer's opinion"),
+        Party.CUSTOMER,
+        False,
+        Wake.FEEDBACK,
+    ),
+    S.WITH_MEDIATOR: Phase(
+        W("transmise au médiateur", "referred to the mediator"),
+        W("transmise au médiateur", "referred to the mediator"),
+        Party.MEDIATOR,
+        True,
+        Wake.NEVER,
+    ),
+    S.CLOSED: Phase(
+        W("clôturée", "closed"), W("clôturée", "closed"), Party.NOBODY, False, Wake.NEVER
+    ),
+}
+
 OPEN_STATES = frozenset(State) - {S.CLOSED}
+HANDLING_STATES = frozenset({S.IN_ANALYSIS, S.ANALYSED, S.ACTIONS_PLANNED})
+ANSWERED_STATES = frozenset({S.ANSWERED, S.AWAITING_FEEDBACK})
+ANSWER_CLOCK_STATES = frozenset(s for s, phase in PHASES.items() if phase.answer_clock)
 
-# step: (states it may start from, state it leads to)
-TRANSITIONS: dict[Step, tuple[frozenset[State], State]] = {
-    Step.ACKNOWLEDGE: (frozenset({S.RECEIVED}), S.ACKNOWLEDGED),
-    Step.START_ANALYSIS: (frozenset({S.ACKNOWLEDGED}), S.IN_ANALYSIS),
-    Step.RECORD_ANALYSIS: (frozenset({S.IN_ANALYSIS, S.ANALYSED}), S.ANALYSED),
-    Step.PLAN_ACTIONS: (frozenset({S.ANALYSED, S.ACTIONS_PLANNED}), S.ACTIONS_PLANNED),
-    Step.RESPOND: (frozenset({S.ANALYSED, S.ACTIONS_PLANNED}), S.ANSWERED),
-    Step.SEND_SURVEY: (frozenset({S.ANSWERED}), S.AWAITING_FEEDBACK),
-    Step.RECORD_SATISFACTION: (_ANSWERED, S.CLOSED),
-    Step.REOPEN_FOR_REVIEW: (_ANSWERED, S.IN_ANALYSIS),
-    Step.REFER_TO_MEDIATOR: (OPEN_STATES - {S.WITH_MEDIATOR}, S.WITH_MEDIATOR),
-    Step.RECORD_MEDIATION_OUTCOME: (frozenset({S.WITH_MEDIATOR}), S.WITH_MEDIATOR),
-    Step.CLOSE: (_ANSWERED | {S.WITH_MEDIATOR}, S.CLOSED),
-    Step.CLOSE_WITHOUT_FEEDBACK: (frozenset({S.AWAITING_FEEDBACK}), S.CLOSED),
+
+def _outcome_missing(complaint: Any) -> str | None:
+    if complaint.state == S.WITH_MEDIATOR and complaint.mediation_outcome_at is None:
+        return "it is with the mediator: record the mediator's outcome first"
+    return None
+
+
+def _merged(complaint: Any) -> str | None:
+    if complaint.merged_into_id is not None:
+        return "it was merged into another complaint: undo the merge instead"
+    return None
+
+
+def _not_merged(complaint: Any) -> str | None:
+    return None if complaint.merged_into_id is not None else "it was not merged"
+
+
+def _reminded(complaint: Any) -> str | None:
+    return None if complaint.info_remind_at is not None else "the reminder was already sent"
+
+
+def _assignee_reminder(complaint: Any) -> str | None:
+    if complaint.assignee is None:
+        return "it is assigned to nobody"
+    return "the assignee was already reminded" if complaint.assignee_reminded_at else None
+
+
+# step: the one declaration of what it may do
+TRANSITIONS: dict[str, Transition] = {
+    Step.ACKNOWLEDGE: Transition(
+        frozenset({S.RECEIVED}),
+        S.ACKNOWLEDGED,
+        frozenset({SYSTEM}),
+        W("accusé de réception rédigé", "acknowledgement written"),
+    ),
+    Step.START_ANALYSIS: Transition(
+        frozenset({S.ACKNOWLEDGED}),
+        S.IN_ANALYSIS,
+        frozenset({SYSTEM}),
+        W("premier tri", "first pass"),
+        customer=W("Analyse commencée", "Analysis started"),
+    ),
+    Step.RECORD_ANALYSIS: Transition(
+        frozenset({S.IN_ANALYSIS, S.ANALYSED}),
+        S.ANALYSED,
+        frozenset({AGENT}),
+        W("analyse enregistrée", "analysis recorded"),
+    ),
+    Step.PLAN_ACTIONS: Transition(
+        frozenset({S.ANALYSED, S.ACTIONS_PLANNED}),
+        S.ACTIONS_PLANNED,
+        frozenset({AGENT}),
+        W("action planifiée", "action planned"),
+    ),
+    Step.REQUEST_INFORMATION: Transition(
+        HANDLING_STATES,
+        S.AWAITING_INFORMATION,
+        frozenset({AGENT}),
+        W("informations demandées au client", "information requested from the customer"),
+        customer=W("Informations demandées", "Information requested"),
+        clock=Clock.PAUSE,
+        remembers=True,
+    ),
+    Step.RECEIVE_INFORMATION: Transition(
+        frozenset({S.AWAITING_INFORMATION}),
+        None,
+        frozenset({CUSTOMER, AGENT}),
+        W("informations reçues du client", "information received from the customer"),
+        customer=W("Vos informations sont reçues", "Your information was received"),
+        clock=Clock.RESUME,
+        returns=True,
+    ),
+    Step.REMIND_INFORMATION: Transition(
+        frozenset({S.AWAITING_INFORMATION}),
+        None,
+        frozenset({SYSTEM}),
+        W("rappel envoyé au client", "reminder sent to the customer"),
+        guard=_reminded,
+    ),
+    Step.CLOSE_WITHOUT_INFORMATION: Transition(
+        frozenset({S.AWAITING_INFORMATION}),
+        S.CLOSED,
+        frozenset({SYSTEM}),
+        W("clôturée faute d'informations", "closed for want of information"),
+        customer=W("Clôturée faute d'informations", "Closed for want of information"),
+        clock=Clock.STOP,
+    ),
+    Step.RESPOND: Transition(
+        frozenset({S.ANALYSED, S.ACTIONS_PLANNED}),
+        S.ANSWERED,
+        frozenset({AGENT}),
+        W("réponse rédigée", "answer written"),
+    ),
+    Step.SEND_SURVEY: Transition(
+        frozenset({S.ANSWERED}),
+        S.AWAITING_FEEDBACK,
+        frozenset({SYSTEM}),
+        W("enquête de satisfaction", "satisfaction survey"),
+    ),
+    Step.RECORD_SATISFACTION: Transition(
+        ANSWERED_STATES,
+        S.CLOSED,
+        frozenset({CUSTOMER}),
+        W("client satisfait", "customer satisfied"),
+        customer=W("Vous êtes satisfait(e)", "You are satisfied"),
+        clock=Clock.STOP,
+    ),
+    Step.REOPEN_FOR_REVIEW: Transition(
+        ANSWERED_STATES,
+        S.IN_ANALYSIS,
+        frozenset({CUSTOMER}),
+        W("réexamen : client insatisfait", "review: customer dissatisfied"),
+        customer=W("Réexamen à votre demande", "Reviewed at your request"),
+        clock=Clock.PROMISE,
+    ),
+    Step.REFER_TO_MEDIATOR: Transition(
+        OPEN_STATES - {S.WITH_MEDIATOR},
+        S.WITH_MEDIATOR,
+        frozenset({SYSTEM, CUSTOMER, MANAGER}),
+        W("transmise au médiateur", "referred to the mediator"),
+        customer=W("Transmise au médiateur", "Referred to the mediator"),
+    ),
+    Step.RECORD_MEDIATION_OUTCOME: Transition(
+        frozenset({S.WITH_MEDIATOR}),
+        None,
+        frozenset({MANAGER}),
+        W("avis du médiateur enregistré", "mediator's outcome recorded"),
+        customer=W("Avis du médiateur reçu", "Mediator's opinion received"),
+    ),
+    Step.CLOSE: Transition(
+        ANSWERED_STATES | {S.WITH_MEDIATOR},
+        S.CLOSED,
+        frozenset({MANAGER}),
+        W("clôturée", "closed"),
+        customer=W("Clôturée", "Closed"),
+        clock=Clock.STOP,
+        guard=_outcome_missing,
+    ),
+    Step.CLOSE_WITHOUT_FEEDBACK: Transition(
+        frozenset({S.AWAITING_FEEDBACK}),
+        S.CLOSED,
+        frozenset({SYSTEM}),
+        W("clôturée sans avis du client", "closed without the customer's opinion"),
+        customer=W("Clôturée sans réponse à l'enquête", "Closed without an answer to the survey"),
+        clock=Clock.STOP,
+    ),
+    Step.REOPEN: Transition(
+        frozenset({S.CLOSED}),
+        S.IN_ANALYSIS,
+        frozenset({CUSTOMER, AGENT}),
+        W("rouverte", "reopened"),
+        customer=W("Rouverte", "Reopened"),
+        clock=Clock.PROMISE,
+        guard=_merged,
+    ),
+    Step.WITHDRAW: Transition(
+        OPEN_STATES,
+        S.CLOSED,
+        frozenset({CUSTOMER, AGENT}),
+        W("retirée par le client", "withdrawn by the customer"),
+        customer=W("Retirée à votre demande", "Withdrawn at your request"),
+        clock=Clock.STOP,
+    ),
+    Step.ASSIGN: Transition(OPEN_STATES, None, frozenset({MANAGER}), W("attribuée", "assigned")),
+    Step.REMIND_ASSIGNEE: Transition(
+        HANDLING_STATES,
+        None,
+        frozenset({SYSTEM}),
+        W("rappel envoyé à la personne chargée", "assignee reminded"),
+        guard=_assignee_reminder,
+    ),
+    Step.LINK: Transition(
+        frozenset(State), None, frozenset({AGENT}), W("liée à une autre réclamation", "linked")
+    ),
+    Step.MERGE: Transition(
+        OPEN_STATES,
+        S.CLOSED,
+        frozenset({AGENT}),
+        W("fusionnée dans une autre réclamation", "merged into another complaint"),
+        customer=W(
+            "Réunie à une autre de vos réclamations", "Joined to another of your complaints"
+        ),
+        clock=Clock.STOP,
+        remembers=True,
+    ),
+    Step.UNMERGE: Transition(
+        frozenset({S.CLOSED}),
+        None,
+        frozenset({MANAGER}),
+        W("fusion annulée", "merge undone"),
+        customer=W("De nouveau traitée à part", "Handled separately again"),
+        clock=Clock.RESUME,
+        guard=_not_merged,
+        returns=True,
+    ),
 }
 
-HANDLING_STATES = _HANDLING
-ANSWERED_STATES = _ANSWERED
 
-LABELS: dict[str, dict[State, str]] = {
-    "fr": {
-        S.RECEIVED: "reçue",
-        S.ACKNOWLEDGED: "accusé de réception envoyé",
-        S.IN_ANALYSIS: "en cours d'analyse",
-        S.ANALYSED: "analysée",
-        S.ACTIONS_PLANNED: "actions planifiées",
-        S.ANSWERED: "réponse envoyée",
-        S.AWAITING_FEEDBACK: "en attente de votre avis",
-        S.WITH_MEDIATOR: "transmise au médiateur",
-        S.CLOSED: "clôturée",
-    },
-    "en": {
-        S.RECEIVED: "received",
-        S.ACKNOWLEDGED: "acknowledged",
-        S.IN_ANALYSIS: "being analysed",
-        S.ANALYSED: "analysed",
-        S.ACTIONS_PLANNED: "actions planned",
-        S.ANSWERED: "answered",
-        S.AWAITING_FEEDBACK: "awaiting your feedback",
-        S.WITH_MEDIATOR: "referred to the mediator",
-        S.CLOSED: "closed",
-    },
-}
+def transition(step: str) -> Transition:
+    return TRANSITIONS[step]
 
 
-class IllegalTransition(ValueError):
-    """A step that the complaint's state does not allow."""
+def _verb(step: str) -> str:
+    return str(step).replace("_", " ")
 
 
-def next_state(state: State, step: Step, *, reference: str = "the complaint") -> State:
-    """The state `step` leads to from `state`, or IllegalTransition."""
-    sources, target = TRANSITIONS[step]
-    if state not in sources:
-        allowed = ", ".join(sorted(sources))
+def next_state(
+    state: State, step: str, *, reference: str = "the complaint", back: State | None = None
+) -> State:
+    """The state `step` leads to from `state` (`back`: the state a returning step goes back
+    to), or IllegalTransition."""
+    move = TRANSITIONS[step]
+    if state not in move.sources:
+        allowed = ", ".join(sorted(move.sources))
         raise IllegalTransition(
-            f"cannot {step.value.replace('_', ' ')} {reference}: it is {state.value}"
-            f" (allowed from: {allowed})"
+            f"cannot {_verb(step)} {reference}: it is {state.value} (allowed from: {allowed})"
         )
-    return target
+    if move.returns:
+        if back is None:
+            raise IllegalTransition(f"cannot {_verb(step)} {reference}: nothing to go back to")
+        return back
+    return move.target or state
 
 
-def allowed_steps(state: State) -> list[Step]:
-    """The steps that may be taken from `state`."""
-    return [step for step, (sources, _) in TRANSITIONS.items() if state in sources]
+def refusal(complaint: Any, step: str, role: Role) -> str | None:
+    """Why `role` may not take `step` on `complaint` now, or None: the state, the role, the
+    guard, in that order."""
+    move = TRANSITIONS[step]
+    if complaint.state not in move.sources:
+        return f"it is {complaint.state.value}"
+    if not move.permits(role):
+        return f"it is not a step for the {role.value}"
+    return move.guard(complaint) if move.guard else None
+
+
+def allowed_steps(state: State, role: Role | None = None) -> list[str]:
+    """The steps that may be taken from `state` (by `role`, when given)."""
+    return [
+        step
+        for step, move in TRANSITIONS.items()
+        if state in move.sources and (role is None or move.permits(role))
+    ]
+
+
+def waiting_on(state: State) -> Party:
+    return PHASES[state].waits_on
+
+
+def states_waiting_on(party: Party) -> frozenset[State]:
+    return frozenset(s for s, phase in PHASES.items() if phase.waits_on == party)
+
+
+def overdue(complaint: Any, at: datetime) -> bool:
+    """The answer owed is late: its clock runs, no answer yet, and its date is past (after it,
+    not at it). The SQL twin is repository.overdue_clause."""
+    return (
+        complaint.state in ANSWER_CLOCK_STATES
+        and complaint.answered_at is None
+        and at > complaint.answer_by
+    )
+
+
+def next_wake(complaint: Any) -> datetime | None:
+    """When the system must next look at the complaint, or None if it waits on people."""
+    wake = PHASES[complaint.state].wake
+    if wake == Wake.AT_ONCE:
+        return complaint.received_at  # type: ignore[no-any-return]
+    if wake == Wake.ANSWER:
+        level = complaint.escalation_level
+        return {Level.NONE: complaint.answer_by, Level.MANAGER: complaint.refer_by}.get(level)
+    if wake == Wake.SURVEY:
+        return complaint.survey_at  # type: ignore[no-any-return]
+    if wake == Wake.FEEDBACK:
+        return complaint.feedback_by  # type: ignore[no-any-return]
+    if wake == Wake.INFORMATION:
+        return complaint.info_remind_at or complaint.info_due_by  # type: ignore[no-any-return]
+    return None
+
+
+def customer_steps(lang: str) -> dict[str, str]:
+    """What each step the customer sees is called on the tracking page."""
+    return {step: move.customer(lang) for step, move in TRANSITIONS.items() if move.customer}
+
+
+def labels(lang: str, *, customer: bool = True) -> dict[State, str]:
+    return {s: (p.customer if customer else p.staff)(lang) for s, p in PHASES.items()}
+
+
+LABELS = {lang: labels(lang) for lang in ("fr", "en")}
+
+
+def sources_of(steps: Iterable[str]) -> frozenset[State]:
+    return frozenset().union(*(TRANSITIONS[s].sources for s in steps))

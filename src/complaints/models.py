@@ -141,6 +141,17 @@ class Complaint(Base):
     closure_reason: Mapped[str | None] = mapped_column(String(40))
     needs_attention: Mapped[bool] = mapped_column(default=False)
     assignee: Mapped[str | None] = mapped_column(String(120), index=True)
+    assignee_reminded_at: Mapped[datetime | None]  # reminded that the answer falls due soon
+    mediation_outcome_at: Mapped[datetime | None]  # the mediator's outcome recorded
+    # Information asked of the customer: the answer's clock stops from paused_at until it
+    # comes; by info_due_by without it, the complaint closes. A reminder at info_remind_at.
+    paused_at: Mapped[datetime | None]
+    resume_state: Mapped[State | None] = mapped_column(_enum(State))  # where a pause goes back
+    info_due_by: Mapped[datetime | None]
+    info_remind_at: Mapped[datetime | None]
+    paused_days: Mapped[int] = mapped_column(default=0)  # days excluded from the answer promise
+    reopened: Mapped[int] = mapped_column(default=0)  # times reopened after closure
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), index=True)
     # Consent given at intake (GDPR art. 7): to be contacted for the satisfaction follow-up,
     # and to have one's identity and account shared with the mediator.
     consent_contact: Mapped[bool] = mapped_column(default=False)

@@ -48,6 +48,7 @@ class StaffMember(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     role: Mapped[str] = mapped_column(String(16))  # agent, manager, admin
+    email: Mapped[str | None] = mapped_column(String(254))  # where reminders go
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]

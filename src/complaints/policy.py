@@ -11,18 +11,9 @@ from typing import Any, Literal
 
 from complaints.conduct import Conduct, Mediator, Terms
 from complaints.dates import local_day, zone
-from complaints.lifecycle import HANDLING_STATES, State
 
 Counting = Literal["calendar", "business"]
 TICK = timedelta(microseconds=1)
-
-
-class Level:
-    """How far the answer promise in force has escalated."""
-
-    NONE = 0
-    MANAGER = 1
-    MEDIATOR = 2
 
 
 @lru_cache(maxsize=32)
@@ -182,32 +173,6 @@ def feedback_due(terms: Terms, survey_sent_at: datetime) -> Due:
     """The end of the day the survey closes, told in the survey e-mail."""
     days = terms.follow_up.close_after_days
     return _in_days(terms, "feedback", survey_sent_at, days, "calendar")
-
-
-def next_wake(
-    *,
-    state: State,
-    received_at: datetime,
-    answer_by: datetime,
-    refer_by: datetime | None,
-    escalation_level: int,
-    survey_at: datetime | None,
-    feedback_by: datetime | None,
-) -> datetime | None:
-    """When the system must next look at a complaint in `state`, or None if it waits on people."""
-    if state in (State.RECEIVED, State.ACKNOWLEDGED):
-        return received_at
-    if state in HANDLING_STATES:
-        if escalation_level == Level.NONE:
-            return answer_by
-        if escalation_level == Level.MANAGER:
-            return refer_by
-        return None
-    if state == State.ANSWERED:
-        return survey_at
-    if state == State.AWAITING_FEEDBACK:
-        return feedback_by
-    return None
 
 
 def mediator_for(conduct: Conduct, product: str) -> Mediator:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from complaints.errors import NotFound
 from complaints.lifecycle import State
 from complaints.models import (
     Action,
@@ -24,10 +25,6 @@ from complaints.models import (
 )
 
 COMPLAINTS = cast(Table, Complaint.__table__)
-
-
-class NotFound(LookupError):
-    """No complaint with that reference."""
 
 
 def _locked(session: Session) -> set[int]:

@@ -18,9 +18,7 @@ from starlette.exceptions import HTTPException
 from complaints.api.deps import language
 from complaints.api.pages import render, strings
 from complaints.api.security import HEADERS, MAX_BODY
-from complaints.lifecycle import IllegalTransition
-from complaints.repository import NotFound
-from complaints.services.errors import NotListed, RuleViolation
+from complaints.errors import Refusal
 
 log = logging.getLogger("complaints.web")
 
@@ -73,17 +71,6 @@ def error_page(
 Handler = Callable[[Request, Exception], Awaitable[Response]]
 
 
-def _refusal(status: int) -> Handler:
-    """A handler answering `status` with the refusal's message (JSON) or the status's page."""
-
-    async def handle(request: Request, error: Exception) -> Response:
-        if wants_json(request):
-            return JSONResponse({"detail": str(error)}, status_code=status)
-        return error_page(request, status)
-
-    return handle
-
-
 def install(web: FastAPI) -> None:
     """Answer every error in the caller's terms: JSON for /api/*, a page for the rest."""
 
@@ -114,10 +101,12 @@ def install(web: FastAPI) -> None:
             )
         return error_page(request, 503, headers={"Retry-After": "1"})
 
-    web.exception_handler(NotFound)(_refusal(404))
-    web.exception_handler(IllegalTransition)(_refusal(409))
-    web.exception_handler(RuleViolation)(_refusal(409))  # IdempotencyConflict included
-    web.exception_handler(NotListed)(_refusal(422))  # a value the code of conduct does not list
+    @web.exception_handler(Refusal)
+    async def _refused(request: Request, error: Refusal) -> Response:
+        # Each refusal carries its status: 422 invalid, 404 not found, 409 conflict, 403.
+        if wants_json(request):
+            return JSONResponse({"detail": str(error)}, status_code=error.status)
+        return error_page(request, error.status)
 
     @web.exception_handler(500)
     async def _failed(request: Request, error: Exception) -> Response:

@@ -9,7 +9,6 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from complaints.api.deps import AppDep, StaffDep
-from complaints.api.steps import require
 from complaints.intake import Rectification
 from complaints.services import rights
 
@@ -36,14 +35,14 @@ class Done(BaseModel):
 @router.post("/export")
 def export(body: PersonIn, app: AppDep, member: StaffDep) -> dict[str, Any]:
     """Everything held about this person (GDPR art. 15), machine-readable."""
-    require(member, "manager")
+    member.require("manager")
     return rights.export(app=app, email=str(body.email), actor=member.name)
 
 
 @router.post("/rectify")
 def rectify(body: RectifyIn, app: AppDep, member: StaffDep) -> Done:
     """Correct the person's name, e-mail address or phone (art. 16)."""
-    require(member, "manager")
+    member.require("manager")
     references = rights.rectify(
         app=app, email=str(body.email), actor=member.name, correction=body.correction
     )
@@ -53,6 +52,6 @@ def rectify(body: RectifyIn, app: AppDep, member: StaffDep) -> Done:
 @router.post("/erase")
 def erase(body: EraseIn, app: AppDep, member: StaffDep) -> Done:
     """Anonymise every complaint of this person (art. 17); 409 while one is being handled."""
-    require(member, "manager")
+    member.require("manager")
     references = rights.erase(app=app, email=str(body.email), actor=member.name, reason=body.reason)
     return Done(references=references)

@@ -12,11 +12,10 @@ from complaints import policy
 from complaints.api.deps import AppDep, Lang, client_address, language
 from complaints.api.pages import message, render, render_with_form, strings
 from complaints.dates import in_a_while
+from complaints.errors import NotFound, NotListed
 from complaints.intake import PublicIntake
 from complaints.mail.compose import tracking_path
-from complaints.repository import NotFound
 from complaints.services import intake, tracking
-from complaints.services.errors import NotListed
 
 router = APIRouter(include_in_schema=False)
 CONSENTS = ("consent_contact", "consent_share")  # checkboxes, never ticked in advance

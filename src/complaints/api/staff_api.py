@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
@@ -10,20 +12,10 @@ from pydantic import BaseModel
 
 from complaints.api.deps import AppDep, IdempotencyKey, StaffDep
 from complaints.api.intake_api import Created, created
-from complaints.api.steps import (
-    ActionIn,
-    AnalysisIn,
-    AssignIn,
-    OutcomeIn,
-    ReasonIn,
-    ResponseIn,
-    perform,
-)
-from complaints.app import App
 from complaints.intake import Intake
 from complaints.lifecycle import State
 from complaints.services import intake, views
-from complaints.services.staff import Staff
+from complaints.staff_steps import STEPS, StaffStep
 
 router = APIRouter(prefix="/api/staff", tags=["staff"])
 
@@ -31,6 +23,7 @@ router = APIRouter(prefix="/api/staff", tags=["staff"])
 class Moved(BaseModel):
     reference: str
     state: str
+    created: str | None = None  # a complaint the step created (a late reopening)
 
 
 @router.get("/complaints")
@@ -89,61 +82,38 @@ def read(reference: str, app: AppDep, member: StaffDep) -> dict[str, Any]:
     return views.show(app=app, reference=reference, viewer=member.name)
 
 
-def _take(
-    step: str, reference: str, body: BaseModel, app: App, member: Staff, request: Request
-) -> Moved:
-    state = perform(app, member, reference, step, body)
-    request.app.state.on_intake()  # any e-mail the step wrote goes out at once
-    return Moved(reference=reference, state=state)
+def _route(spec: StaffStep) -> Callable[..., Moved]:
+    """The endpoint taking `spec`, whose body is the step's own model."""
+
+    def take(
+        reference: str, body: BaseModel, app: AppDep, member: StaffDep, request: Request
+    ) -> Moved:
+        done = spec.take(app, reference, member.name, body, role=member.lifecycle_role)
+        request.app.state.on_intake()  # any e-mail the step wrote goes out at once
+        return Moved(reference=reference, state=done.state, created=done.created)
+
+    signature = inspect.signature(take)
+    take.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[
+            p.replace(annotation=spec.body) if p.name == "body" else p
+            for p in signature.parameters.values()
+        ]
+    )
+    return take
 
 
-@router.post("/complaints/{reference}/analysis")
-def analyse(
-    reference: str, body: AnalysisIn, app: AppDep, member: StaffDep, request: Request
-) -> Moved:
-    """Record the analysis (agent)."""
-    return _take("analysis", reference, body, app, member, request)
+def add_step_routes(api: APIRouter, steps: dict[str, StaffStep]) -> None:
+    """One POST per staff step: /api/staff/complaints/{reference}/{key}."""
+    for spec in steps.values():
+        who = "manager" if spec.role == "manager" else "agent"
+        api.add_api_route(
+            f"/complaints/{{reference}}/{spec.key}",
+            _route(spec),
+            methods=["POST"],
+            response_model=Moved,
+            summary=f"{spec.help} ({who})",
+            name=spec.key,
+        )
 
 
-@router.post("/complaints/{reference}/actions")
-def plan(reference: str, body: ActionIn, app: AppDep, member: StaffDep, request: Request) -> Moved:
-    """Add a curative, corrective or preventive action (agent)."""
-    return _take("actions", reference, body, app, member, request)
-
-
-@router.post("/complaints/{reference}/response")
-def respond(
-    reference: str, body: ResponseIn, app: AppDep, member: StaffDep, request: Request
-) -> Moved:
-    """Answer the customer (agent)."""
-    return _take("response", reference, body, app, member, request)
-
-
-@router.post("/complaints/{reference}/assign")
-def assign(
-    reference: str, body: AssignIn, app: AppDep, member: StaffDep, request: Request
-) -> Moved:
-    """Give the complaint to a person (manager)."""
-    return _take("assign", reference, body, app, member, request)
-
-
-@router.post("/complaints/{reference}/escalate")
-def escalate(
-    reference: str, body: ReasonIn, app: AppDep, member: StaffDep, request: Request
-) -> Moved:
-    """Refer to the mediator now (manager)."""
-    return _take("escalate", reference, body, app, member, request)
-
-
-@router.post("/complaints/{reference}/mediation")
-def mediation(
-    reference: str, body: OutcomeIn, app: AppDep, member: StaffDep, request: Request
-) -> Moved:
-    """Record the mediator's outcome (manager)."""
-    return _take("mediation", reference, body, app, member, request)
-
-
-@router.post("/complaints/{reference}/close")
-def close(reference: str, body: ReasonIn, app: AppDep, member: StaffDep, request: Request) -> Moved:
-    """Close the complaint (manager)."""
-    return _take("close", reference, body, app, member, request)
+add_step_routes(router, STEPS)

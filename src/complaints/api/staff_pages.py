@@ -7,32 +7,23 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from complaints.api import field_errors
 from complaints.api.deps import STAFF_COOKIE, AppDep, Lang, PageStaff
 from complaints.api.pages import message, render_with_form, strings
-from complaints.api.steps import STEPS, perform
+from complaints.api.step_forms import form_of, parse_form, title
 from complaints.app import App
-from complaints.lifecycle import OPEN_STATES, IllegalTransition
+from complaints.errors import Forbidden, IllegalTransition, NotFound, Refusal
+from complaints.lifecycle import OPEN_STATES
 from complaints.services import staff_sessions, views
-from complaints.services.errors import REFUSALS
 from complaints.services.staff import Staff
+from complaints.staff_steps import STEPS, open_steps
 from complaints.words import label
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
-# Each step's form, by the key of its title in strings.toml's [*.staff].
-FORM_TITLES = {
-    "analysis": "analysis",
-    "actions": "action",
-    "response": "answer",
-    "assign": "assign",
-    "escalate": "escalate",
-    "mediation": "mediation",
-    "close": "close",
-}
 
 
 @dataclass(frozen=True)
@@ -111,6 +102,8 @@ def _page(
     refused: Refused | None = None,
 ) -> HTMLResponse:
     data = views.show(app=app, reference=reference, viewer=member.name)
+    words = strings(app.settings.home / "templates")[lang]
+    steps = open_steps(app=app, reference=reference, role=member.lifecycle_role)
     refused = refused or Refused()
     if refused.illegal:  # the step does not fit the state the complaint is in: say that state
         templates = app.settings.home / "templates"
@@ -124,6 +117,8 @@ def _page(
         status,
         c=data,
         member=member,
+        steps=[form_of(spec, lang, words) for spec in steps],
+        words=words["choices"],
         categories=app.conduct.category_keys(),
         notice=notice,
         error=error,
@@ -144,7 +139,7 @@ def complaint(
         return RedirectResponse(f"/staff?lang={lang}", status_code=303)
     try:
         return _page(app, request, lang, member, reference)
-    except REFUSALS:
+    except NotFound:
         return message(app, request, lang, 404, "not_found")
 
 
@@ -160,33 +155,34 @@ async def act(
         return message(app, request, lang, 403, "csrf")
     if step not in STEPS:
         return message(app, request, lang, 404, "not_found")
-    fields = {k: v for k, v in form.items() if k != "csrf"}
-    if "founded" in fields:
-        fields["founded"] = str(fields["founded"] == "yes")
+    spec, fields = STEPS[step], {k: v for k, v in form.items() if k != "csrf"}
     words = strings(app.settings.home / "templates")[lang]
     try:
-        perform(app, member, reference, step, STEPS[step].body.model_validate(fields))
-    except HTTPException as refusal:  # a role the member does not have
-        text = words["errors"]["step_role" if refusal.status_code == 403 else "bad_request"]
-        return _page(app, request, lang, member, reference, error=text, status=refusal.status_code)
+        body = spec.body.model_validate(parse_form(spec, fields))
+        spec.take(app, reference, member.name, body, role=member.lifecycle_role)
     except ValidationError as invalid:  # each field's reason in words, never pydantic's
-        form_title = words["staff"][FORM_TITLES[step]]
         return _page(
             app,
             request,
             lang,
             member,
             reference,
-            error=words["errors"]["step_fields"].format(form=form_title),
+            error=words["errors"]["step_fields"].format(form=title(spec, lang, words)),
             status=422,
             refused=Refused(step, field_errors.by_field(invalid, words), fields),
         )
+    except Forbidden:  # a role the member does not have
+        text = words["errors"]["step_role"]
+        return _page(app, request, lang, member, reference, error=text, status=403)
     except IllegalTransition:
         return _page(
             app, request, lang, member, reference, status=409, refused=Refused(illegal=True)
         )
-    except REFUSALS as refusal:
-        return _page(app, request, lang, member, reference, error=str(refusal), status=409)
+    except NotFound:
+        return message(app, request, lang, 404, "not_found")
+    except Refusal as refusal:
+        return _page(
+            app, request, lang, member, reference, error=str(refusal), status=refusal.status
+        )
     request.app.state.on_intake()
-    done = strings(app.settings.home / "templates")[lang]["staff"]["done"]
-    return _page(app, request, lang, member, reference, notice=done)
+    return _page(app, request, lang, member, reference, notice=words["staff"]["done"])

@@ -11,9 +11,8 @@ from fastapi.responses import HTMLResponse, Response
 from complaints.api.deps import AppDep, Lang, language
 from complaints.api.pages import message, render, render_with_form, strings
 from complaints.app import App
-from complaints.repository import NotFound
+from complaints.errors import AlreadyAnswered, NotFound
 from complaints.services import feedback
-from complaints.services.errors import AlreadyAnswered
 from complaints.services.feedback import SurveyLink
 
 router = APIRouter(include_in_schema=False)

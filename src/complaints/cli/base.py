@@ -52,14 +52,14 @@ def refusing(command: Callable[P, R]) -> Callable[P, R]:
         from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 
         from complaints.db import RealClock, WrongKey
+        from complaints.errors import Refusal
         from complaints.keys import BadKey
-        from complaints.services.errors import REFUSALS
 
         try:
             return command(*args, **kwargs)
         except ValidationError as error:
             message = _validation_line(error)
-        except (*REFUSALS, CliError, WrongKey, RealClock, BadKey) as error:
+        except (Refusal, CliError, WrongKey, RealClock, BadKey) as error:
             message = str(error)
         except (ArgumentError, OperationalError, InterfaceError) as error:
             first = (str(error).strip().splitlines() or [""])[0][:200]

@@ -1,116 +1,85 @@
-"""The staff steps of the lifecycle; each is an Event with the staff member's name."""
+"""The staff steps as commands, one per entry of staff_steps.STEPS: each body field an option,
+the reference an argument, --by and --as-of for all; and the customer's feedback."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated
+import inspect
+import types
+from enum import Enum
+from typing import Annotated, Any, Union, get_args, get_origin
 
 import typer
+from pydantic.fields import FieldInfo
 
-from complaints.cli.base import CliError, app, console, parse_time, refusing, staff_name, the_app
-from complaints.models import ActionKind, Decision
+from complaints.cli.base import app, console, parse_time, refusing, staff_name, the_app
+from complaints.staff_steps import STEPS, StaffStep
 
 By = Annotated[
     str | None, typer.Option("--by", help="Who acts (default: $COMPLAINTS_STAFF_NAME, login).")
 ]
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Pretend it is this ISO date-time.")]
+P = inspect.Parameter
 
 
-def _done(reference: str, state: str) -> None:
-    console.print(f"{reference}: {state}")
-
-
-@app.command()
-@refusing
-def analyse(
-    reference: str,
-    root_cause: Annotated[str, typer.Option(help="Why it happened.")],
-    category: Annotated[str, typer.Option(help="A category of the code of conduct.")],
-    founded: Annotated[
-        bool, typer.Option("--founded/--unfounded", help="Is the complaint justified?")
-    ],
-    severity: Annotated[str | None, typer.Option(help="critical, high or normal.")] = None,
-    by: By = None,
-    as_of: AsOf = None,
-) -> None:
-    """Record the analysis: root cause, category, founded or not."""
-    from complaints.services.handling import record_analysis
-
-    if severity not in (None, "critical", "high", "normal"):
-        raise CliError(f"severity must be critical, high or normal, not {severity!r}")
-    _done(
-        reference,
-        record_analysis(
-            app=the_app(),
-            reference=reference,
-            by=staff_name(by),
-            root_cause=root_cause,
-            category=category,
-            founded=founded,
-            severity=severity,
-            at=parse_time(as_of),
-        ),
+def _cli_type(annotation: Any) -> Any:
+    """What the command line takes for a field: a flag, a choice, a number, or text that the
+    body's model then checks (a date, a bounded string)."""
+    optional = get_origin(annotation) in (Union, types.UnionType) and type(None) in get_args(
+        annotation
     )
+    inner = next((a for a in get_args(annotation) if a is not type(None)), annotation)
+    if not optional:
+        inner = annotation
+    if isinstance(inner, type) and issubclass(inner, bool | int | Enum):
+        kind: Any = inner
+    else:
+        kind = str
+    return kind | None if optional else kind
 
 
-@app.command()
-@refusing
-def plan(
-    reference: str,
-    kind: Annotated[
-        ActionKind, typer.Option(help="curative (for this customer), corrective or preventive.")
-    ],
-    description: Annotated[str, typer.Option(help="What will be done.")],
-    owner: Annotated[str, typer.Option(help="Who is responsible.")],
-    due: Annotated[str, typer.Option(help="Due date, YYYY-MM-DD.")],
-    by: By = None,
-    as_of: AsOf = None,
-) -> None:
-    """Add an action to the plan (repeat for several actions)."""
-    from complaints.services.handling import plan_action
-
-    try:
-        due_on = date.fromisoformat(due)
-    except ValueError:
-        raise CliError(f"not a date: {due!r} (YYYY-MM-DD)") from None
-    _done(
-        reference,
-        plan_action(
-            app=the_app(),
-            reference=reference,
-            by=staff_name(by),
-            kind=kind,
-            description=description,
-            owner=owner,
-            due_on=due_on,
-            at=parse_time(as_of),
-        ),
-    )
+def _option(name: str, field: FieldInfo) -> P:
+    extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+    flag = str(extra.get("cli") or f"--{name.replace('_', '-')}")
+    kind = _cli_type(field.annotation)
+    if kind is bool and "/" not in flag:
+        flag = f"{flag}/--no-{flag.removeprefix('--')}"
+    option = typer.Option(flag, help=field.description or "")
+    default = P.empty if field.is_required() else field.default
+    return P(name, P.KEYWORD_ONLY, annotation=Annotated[kind, option], default=default)
 
 
-@app.command()
-@refusing
-def respond(
-    reference: str,
-    decision: Annotated[Decision, typer.Option(help="accepted, partially_accepted or rejected.")],
-    message: Annotated[str, typer.Option(help="The answer to the customer.")],
-    by: By = None,
-    as_of: AsOf = None,
-) -> None:
-    """Answer the customer: the e-mail gives the decision, the actions and the mediator's contact."""
-    from complaints.services.handling import respond as give_answer
+def command_for(spec: StaffStep) -> Any:
+    """The CLI command taking `spec`: `complaints <command> REFERENCE --field … [--by] [--as-of]`."""
 
-    _done(
-        reference,
-        give_answer(
-            app=the_app(),
-            reference=reference,
-            by=staff_name(by),
-            decision=decision,
-            message=message,
-            at=parse_time(as_of),
-        ),
-    )
+    def take(
+        reference: str, by: str | None = None, as_of: str | None = None, **fields: Any
+    ) -> None:
+        body = spec.body.model_validate({k: v for k, v in fields.items() if v is not None})
+        done = spec.take(the_app(), reference, staff_name(by), body, at=parse_time(as_of))
+        console.print(f"{reference}: {done.state}")
+        if done.created:
+            console.print(f"{done.created}: created, linked to {reference}")
+
+    parameters = [
+        P("reference", P.POSITIONAL_OR_KEYWORD, annotation=Annotated[str, typer.Argument()]),
+        *(_option(name, field) for name, field in spec.body.model_fields.items()),
+        P("by", P.KEYWORD_ONLY, annotation=By, default=None),
+        P("as_of", P.KEYWORD_ONLY, annotation=AsOf, default=None),
+    ]
+    take.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    take.__annotations__ = {p.name: p.annotation for p in parameters}
+    take.__name__ = spec.command.replace("-", "_")
+    role = "a manager's step" if spec.role == "manager" else "an agent's step"
+    take.__doc__ = f"{spec.help} ({role})"
+    return refusing(take)
+
+
+def add_commands(cli: typer.Typer, steps: dict[str, StaffStep]) -> None:
+    for spec in steps.values():
+        cli.command(spec.command)(command_for(spec))
+
+
+add_commands(app, STEPS)
 
 
 @app.command()
@@ -126,82 +95,11 @@ def feedback(
     """Record the customer's satisfaction: satisfied closes; dissatisfied reviews, then the mediator."""
     from complaints.services.feedback import record_feedback
 
-    _done(
-        reference,
-        record_feedback(
-            app=the_app(),
-            reference=reference,
-            satisfied=satisfied,
-            comment=comment,
-            at=parse_time(as_of),
-        ),
+    state = record_feedback(
+        app=the_app(),
+        reference=reference,
+        satisfied=satisfied,
+        comment=comment,
+        at=parse_time(as_of),
     )
-
-
-@app.command()
-@refusing
-def escalate(
-    reference: str,
-    reason: Annotated[str, typer.Option(help="Why the mediator should take the case.")],
-    by: By = None,
-    as_of: AsOf = None,
-) -> None:
-    """Refer the complaint to the mediator now (a manager's decision)."""
-    from complaints.services.handling import escalate as refer
-
-    _done(
-        reference,
-        refer(
-            app=the_app(),
-            reference=reference,
-            by=staff_name(by),
-            reason=reason,
-            at=parse_time(as_of),
-        ),
-    )
-
-
-@app.command()
-@refusing
-def mediation(
-    reference: str,
-    outcome: Annotated[str, typer.Option(help="What the mediator concluded.")],
-    by: By = None,
-    as_of: AsOf = None,
-) -> None:
-    """Record the mediator's outcome."""
-    from complaints.services.handling import record_mediation_outcome
-
-    _done(
-        reference,
-        record_mediation_outcome(
-            app=the_app(),
-            reference=reference,
-            by=staff_name(by),
-            outcome=outcome,
-            at=parse_time(as_of),
-        ),
-    )
-
-
-@app.command()
-@refusing
-def close(
-    reference: str,
-    reason: Annotated[str, typer.Option(help="Why it is closed.")],
-    by: By = None,
-    as_of: AsOf = None,
-) -> None:
-    """Close an answered complaint, or one whose mediation has an outcome."""
-    from complaints.services.handling import close as close_complaint
-
-    _done(
-        reference,
-        close_complaint(
-            app=the_app(),
-            reference=reference,
-            by=staff_name(by),
-            reason=reason,
-            at=parse_time(as_of),
-        ),
-    )
+    console.print(f"{reference}: {state}")

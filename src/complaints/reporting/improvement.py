@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from complaints.app import App
 from complaints.clock import at_or_now
+from complaints.errors import RuleViolation
 from complaints.models import Action, ActionKind, Complaint
-from complaints.services.errors import RuleViolation
 from complaints.services.history import Actor, record, settle
 from complaints.services.staff import staff_actor
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from complaints import policy, repository, triage
+from complaints import lifecycle, policy, repository, triage
 from complaints.app import App
 from complaints.dates import long_date
-from complaints.lifecycle import HANDLING_STATES, State, Step
+from complaints.lifecycle import PHASES, Level, Role, Step, Wake
 from complaints.mail.compose import to_customer
 from complaints.models import Analysis, Complaint, RelatedComplaint, Survey
 from complaints.services import terms as promises
@@ -31,11 +32,35 @@ from complaints.services.history import SYSTEM, Actor, move, settle
 Step_ = Callable[[Session, App, Complaint, datetime], str]
 
 
+class Outcome(StrEnum):
+    """What an automatic step did to one complaint."""
+
+    SKIPPED = "skipped"
+    ACKNOWLEDGED = "acknowledged"
+    IN_ANALYSIS = "in_analysis"
+    MANAGER_ALERTED = "manager_alerted"
+    REFERRED = "referred_to_mediator"
+    SURVEY_SENT = "survey_sent"
+    SURVEY_OFFERED = "survey_offered"
+    CLOSED = "closed"
+    REMINDED = "reminded"
+
+
+def may(complaint: Complaint, step: Step) -> bool:
+    """Whether the lifecycle lets the system take `step` on `complaint` now."""
+    return lifecycle.refusal(complaint, step, Role.SYSTEM) is None
+
+
+def awaits_answer(complaint: Complaint) -> bool:
+    """The complaint's state waits on the answer's deadline (not paused, not with the mediator)."""
+    return PHASES[complaint.state].wake == Wake.ANSWER
+
+
 def acknowledge(session: Session, app: App, complaint: Complaint, at: datetime) -> str:
     """Acknowledge receipt: the e-mail says the reference, the answer date (the one enforced),
     what happens if the answer does not satisfy, and the tracking link."""
-    if complaint.state != State.RECEIVED:
-        return "skipped"
+    if not may(complaint, Step.ACKNOWLEDGE):
+        return Outcome.SKIPPED
     late = policy.passed(complaint.acknowledge_by, at)
     at = move(
         session,
@@ -45,20 +70,19 @@ def acknowledge(session: Session, app: App, complaint: Complaint, at: datetime) 
         actor=SYSTEM,
         reason="acknowledgement written, its e-mail queued",
         data={"late": late},
-        visible=False,  # the customer sees it once the e-mail is accepted
     )
     complaint.acknowledged_at = at
     to_customer(session, app, complaint=complaint, kind="acknowledgement", at=at)
     if late:
         alert_manager(session, app, complaint, at=at, kind=ACK_LATE)
-    return "acknowledged"
+    return Outcome.ACKNOWLEDGED
 
 
 def start_analysis(session: Session, app: App, complaint: Complaint, at: datetime) -> str:
     """First pass recorded (category, severity, priority by rule, made at intake so that the
     dates told are final); similar recent complaints linked. It never moves a promised date."""
-    if complaint.state != State.ACKNOWLEDGED:
-        return "skipped"
+    if not may(complaint, Step.START_ANALYSIS):
+        return Outcome.SKIPPED
     conduct = app.conduct
     if complaint.category is None:  # received before the first pass moved to the intake
         found = triage.classify(
@@ -95,7 +119,7 @@ def start_analysis(session: Session, app: App, complaint: Complaint, at: datetim
         f" priority {complaint.priority}",
         data={"related": [reference for _, reference in similar]},
     )
-    return "in_analysis"
+    return Outcome.IN_ANALYSIS
 
 
 def alert_overdue(session: Session, app: App, complaint: Complaint, at: datetime) -> str:
@@ -103,31 +127,33 @@ def alert_overdue(session: Session, app: App, complaint: Complaint, at: datetime
     mail server in time, the answer (or the review's answer) not given in time."""
     alerted = False
     if (
-        complaint.state != State.CLOSED
+        complaint.state in lifecycle.OPEN_STATES
         and complaint.acknowledgement_sent_at is None
         and policy.passed(complaint.acknowledge_by, at)
     ):
         alerted |= alert_manager(session, app, complaint, at=at, kind=ACK_LATE)
-    if complaint.state in HANDLING_STATES and policy.passed(complaint.answer_by, at):
+    if awaits_answer(complaint) and lifecycle.overdue(complaint, at):
         kind = REVIEW_OVERDUE if complaint.reviews_done else ANSWER_OVERDUE
         alerted |= alert_manager(session, app, complaint, at=at, kind=kind)
-    return "manager_alerted" if alerted else "skipped"
+    return Outcome.MANAGER_ALERTED if alerted else Outcome.SKIPPED
 
 
 def refer_overdue(session: Session, app: App, complaint: Complaint, at: datetime) -> str:
     """Still no answer past the grace after the alert: the mediator gets the case."""
-    if complaint.state not in HANDLING_STATES or complaint.escalation_level != policy.Level.MANAGER:
-        return "skipped"
+    if not awaits_answer(complaint) or complaint.escalation_level != Level.MANAGER:
+        return Outcome.SKIPPED
     if complaint.refer_by is None or not policy.passed(complaint.refer_by, at):
-        return "skipped"
+        return Outcome.SKIPPED
     refer_to_mediator(session, app, complaint, at=at, actor=SWEEP, why=NO_ANSWER)
-    return "referred_to_mediator"
+    return Outcome.REFERRED
 
 
 def send_survey(session: Session, app: App, complaint: Complaint, at: datetime) -> str:
     """The satisfaction survey, N days after the answer: two one-click links."""
-    if complaint.state != State.ANSWERED or complaint.survey_at is None or complaint.survey_at > at:
-        return "skipped"
+    if not may(complaint, Step.SEND_SURVEY) or complaint.survey_at is None:
+        return Outcome.SKIPPED
+    if complaint.survey_at > at:
+        return Outcome.SKIPPED
     terms = promises.of(session, complaint)
     survey = repository.current_survey(session=session, complaint=complaint)
     if survey is None:
@@ -148,10 +174,9 @@ def send_survey(session: Session, app: App, complaint: Complaint, at: datetime) 
         if mailed
         else "satisfaction survey offered on the tracking page only: no consent to contact",
         data={"promise": due.rule, "mailed": mailed},
-        visible=False,
     )
     if not mailed:
-        return "survey_offered"
+        return Outcome.SURVEY_OFFERED
     survey.sent_at = at
     base = f"{app.settings.public_base_url}/avis/{survey.token}"
     to_customer(
@@ -164,15 +189,15 @@ def send_survey(session: Session, app: App, complaint: Complaint, at: datetime) 
         dissatisfied_url=f"{base}?satisfait=non",
         feedback_by=long_date(due.at, complaint.language, terms.timezone),
     )
-    return "survey_sent"
+    return Outcome.SURVEY_SENT
 
 
 def close_without_feedback(session: Session, app: App, complaint: Complaint, at: datetime) -> str:
     """No answer to the survey in time: closed as "no feedback", and the customer told."""
-    if complaint.state != State.AWAITING_FEEDBACK or complaint.feedback_by is None:
-        return "skipped"
+    if not may(complaint, Step.CLOSE_WITHOUT_FEEDBACK) or complaint.feedback_by is None:
+        return Outcome.SKIPPED
     if not policy.passed(complaint.feedback_by, at):
-        return "skipped"
+        return Outcome.SKIPPED
     close_and_tell(
         session,
         app,
@@ -183,7 +208,7 @@ def close_without_feedback(session: Session, app: App, complaint: Complaint, at:
         why="no_feedback",
         reason="no answer to the survey in the time given",
     )
-    return "closed"
+    return Outcome.CLOSED
 
 
 # Complaints taken in one transaction by `run_step`: a transaction costs about as much as a step.
@@ -224,6 +249,6 @@ def _together(app: App, step: Step_, references: list[str], at: datetime) -> dic
             outcomes[reference] = step(
                 session, app, complaint, settle(session, complaint, at, SYSTEM)
             )
-            if outcomes[reference] != "skipped":
+            if outcomes[reference] != Outcome.SKIPPED:
                 session.flush()
     return outcomes

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from complaints import policy
 from complaints.app import App
 from complaints.dates import long_date, long_moment
-from complaints.lifecycle import Step
+from complaints.lifecycle import Level, Step
 from complaints.mail.compose import customer_context, queue_email, to_customer
 from complaints.models import Complaint, Escalation, Response, Survey
 from complaints.services import terms as promises
@@ -47,9 +47,9 @@ def alert_manager(
             return False
         complaint.ack_alerted_at = at
     else:
-        if complaint.escalation_level >= policy.Level.MANAGER:
+        if complaint.escalation_level >= Level.MANAGER:
             return False
-        complaint.escalation_level = policy.Level.MANAGER
+        complaint.escalation_level = Level.MANAGER
         refresh_wake(complaint)
     terms = promises.of(session, complaint)
     org = app.conduct.organisation
@@ -135,7 +135,7 @@ def refer_to_mediator(
     mediator = policy.mediator_for(app.conduct, complaint.product)
     terms = promises.of(session, complaint)
     shared = complaint.consent_share
-    complaint.escalation_level = policy.Level.MEDIATOR
+    complaint.escalation_level = Level.MEDIATOR
     complaint.mediator_key = mediator.key
     session.add(
         Escalation(

@@ -14,17 +14,14 @@ from complaints import policy, repository
 from complaints.app import App
 from complaints.clock import at_or_now
 from complaints.dates import long_date
-from complaints.lifecycle import ANSWERED_STATES, IllegalTransition, Step
+from complaints.errors import AlreadyAnswered, NotFound, RuleViolation
+from complaints.lifecycle import ANSWERED_STATES, Level, Step
 from complaints.mail.compose import to_customer
 from complaints.models import Complaint, Survey
-from complaints.repository import NotFound
 from complaints.services import terms as promises
 from complaints.services.closure import close_and_tell
-from complaints.services.errors import AlreadyAnswered, RuleViolation
 from complaints.services.escalation import DISSATISFIED, refer_to_mediator
-from complaints.services.history import Actor, move, record, settle
-
-CUSTOMER = Actor("customer", "complainant")
+from complaints.services.history import CUSTOMER, Actor, check, move, record, settle
 
 
 def record_feedback(
@@ -41,11 +38,7 @@ def record_feedback(
     with app.db.transaction() as session:
         complaint = repository.get(session=session, reference=reference, lock=True)
         at = settle(session, complaint, at, actor)
-        if complaint.state not in ANSWERED_STATES:
-            raise IllegalTransition(
-                f"cannot record feedback on {reference}: it is {complaint.state.value}"
-                " (feedback follows an answer)"
-            )
+        check(complaint, Step.RECORD_SATISFACTION if satisfied else Step.REOPEN_FOR_REVIEW, actor)
         survey = repository.current_survey(session=session, complaint=complaint)
         if survey is not None and survey.answered_at is not None:
             raise AlreadyAnswered(f"the feedback on this answer to {reference} is already recorded")
@@ -82,7 +75,7 @@ def _follow(
         referral = policy.referral_due(terms, due.at)
         complaint.reviews_done += 1
         complaint.answer_by, complaint.refer_by = due.at, referral.at
-        complaint.escalation_level = policy.Level.NONE
+        complaint.escalation_level = Level.NONE
         complaint.survey_at = complaint.feedback_by = None
         complaint.answered_at = None  # a new answer is owed; the first stays in first_answered_at
         move(

@@ -10,6 +10,7 @@ from complaints import policy, repository
 from complaints.app import App
 from complaints.clock import at_or_now
 from complaints.dates import local_day, long_date
+from complaints.errors import Invalid, NotListed, RuleViolation
 from complaints.lifecycle import State, Step
 from complaints.mail.compose import to_customer
 from complaints.models import (
@@ -22,10 +23,9 @@ from complaints.models import (
 )
 from complaints.services import terms as promises
 from complaints.services.closure import close_and_tell
-from complaints.services.errors import RuleViolation
 from complaints.services.escalation import DECIDED, refer_to_mediator
-from complaints.services.history import Actor, move, record, recorded_time, settle
-from complaints.services.staff import staff_actor
+from complaints.services.history import Actor, move, recorded_time, settle
+from complaints.services.staff import require_member, staff_actor
 
 
 def _taking(
@@ -52,11 +52,9 @@ def record_analysis(
 ) -> str:
     """Record a person's analysis: root cause, category, founded or not."""
     if category not in app.conduct.category_keys():
-        raise RuleViolation(
-            f"unknown category {category!r}; one of: {', '.join(app.conduct.category_keys())}"
-        )
+        raise NotListed("category", category, app.conduct.category_keys())
     if not root_cause.strip():
-        raise RuleViolation("the root cause must not be empty")
+        raise Invalid("the root cause must not be empty")
     with app.db.transaction() as session:
         complaint, actor, at = _taking(session, app, reference, by, at)
         severity = severity or complaint.severity
@@ -68,7 +66,6 @@ def record_analysis(
             actor=actor,
             reason=f"{'founded' if founded else 'unfounded'}: {root_cause.strip()}",
             data={"category": category, "severity": severity},
-            visible=False,
         )
         complaint.category, complaint.founded, complaint.severity = category, founded, severity
         session.add(
@@ -98,11 +95,11 @@ def plan_action(
 ) -> str:
     """Add a curative, corrective or preventive action with its owner and due date."""
     if not description.strip() or not owner.strip():
-        raise RuleViolation("an action needs a description and an owner")
+        raise Invalid("an action needs a description and an owner")
     with app.db.transaction() as session:
         complaint, actor, at = _taking(session, app, reference, by, at)
         if due_on < local_day(at, promises.of(session, complaint).timezone):
-            raise RuleViolation(f"the due date {due_on.isoformat()} is in the past")
+            raise Invalid(f"the due date {due_on.isoformat()} is in the past")
         move(
             session,
             complaint,
@@ -111,7 +108,6 @@ def plan_action(
             actor=actor,
             reason=f"{kind.value} action: {description.strip()}",
             data={"kind": kind.value, "owner": owner.strip(), "due_on": due_on.isoformat()},
-            visible=False,
         )
         session.add(
             Action(
@@ -137,7 +133,7 @@ def respond(
 ) -> str:
     """Send the answer: the decision, the actions, and the right to refer to the mediator."""
     if not message.strip():
-        raise RuleViolation("the answer must not be empty")
+        raise Invalid("the answer must not be empty")
     with app.db.transaction() as session:
         complaint, actor, at = _taking(session, app, reference, by, at)
         actions = repository.actions_of(session=session, complaint_id=complaint.id)
@@ -164,7 +160,6 @@ def respond(
             reason=f"answer written ({decision.value}), {'before' if on_time else 'after'} the"
             " promised date; its e-mail queued",
             data={"decision": decision.value, "on_time": on_time},
-            visible=False,  # the customer sees it once the e-mail is accepted
         )
         session.add(
             Response(
@@ -203,7 +198,7 @@ def record_mediation_outcome(
 ) -> str:
     """Record what the mediator concluded."""
     if not outcome.strip():
-        raise RuleViolation("the outcome must not be empty")
+        raise Invalid("the outcome must not be empty")
     with app.db.transaction() as session:
         complaint, actor, at = _taking(session, app, reference, by, at)
         move(
@@ -218,21 +213,21 @@ def record_mediation_outcome(
         escalation = repository.latest_referral(session=session, complaint_id=complaint.id)
         assert escalation is not None  # with_mediator is reached only through a referral
         escalation.outcome, escalation.outcome_at = outcome.strip(), at
+        complaint.mediation_outcome_at = at
         return complaint.state.value
 
 
 def close(*, app: App, reference: str, by: str, reason: str, at: datetime | None = None) -> str:
     """Close an answered complaint, or one whose mediation has an outcome; the customer is told."""
     if not reason.strip():
-        raise RuleViolation("say why the complaint is closed (--reason)")
+        raise Invalid("say why the complaint is closed (--reason)")
     with app.db.transaction() as session:
         complaint, actor, at = _taking(session, app, reference, by, at)
         why, note = "closed_by_staff", reason.strip()
         if complaint.state == State.WITH_MEDIATOR:
             referral = repository.latest_referral(session=session, complaint_id=complaint.id)
-            if referral is None or referral.outcome is None:
-                raise RuleViolation(f"{reference} is with the mediator: record the outcome first")
-            why, note = "mediation", referral.outcome  # the customer is told the outcome
+            if referral is not None and referral.outcome is not None:
+                why, note = "mediation", referral.outcome  # the customer is told the outcome
         close_and_tell(
             session,
             app,
@@ -250,7 +245,7 @@ def close(*, app: App, reference: str, by: str, reason: str, at: datetime | None
 def escalate(*, app: App, reference: str, by: str, reason: str, at: datetime | None = None) -> str:
     """A manager refers the complaint to the mediator."""
     if not reason.strip():
-        raise RuleViolation("say why the complaint goes to the mediator (--reason)")
+        raise Invalid("say why the complaint goes to the mediator (--reason)")
     with app.db.transaction() as session:
         complaint, actor, at = _taking(session, app, reference, by, at)
         refer_to_mediator(
@@ -260,21 +255,20 @@ def escalate(*, app: App, reference: str, by: str, reason: str, at: datetime | N
 
 
 def assign(*, app: App, reference: str, by: str, assignee: str, at: datetime | None = None) -> str:
-    """Give the complaint to a person (a manager's decision)."""
-    if not assignee.strip() or len(assignee) > 120:
-        raise RuleViolation("the assignee is a name of at most 120 characters")
+    """Give the complaint to an active member of the staff (a manager's decision); they are
+    reminded before the answer falls due."""
     with app.db.transaction() as session:
         complaint, actor, at = _taking(session, app, reference, by, at)
-        if complaint.state == State.CLOSED:
-            raise RuleViolation(f"{reference} is closed")
-        before, complaint.assignee = complaint.assignee, assignee.strip()
-        record(
+        member = require_member(session, assignee, at=recorded_time(session, at))
+        before = complaint.assignee
+        move(
             session,
             complaint,
+            Step.ASSIGN,
             at=at,
             actor=actor,
-            action="assign",
-            reason=f"assigned to {complaint.assignee}",
-            data={"from": before, "to": complaint.assignee},
+            reason=f"assigned to {member.name}",
+            data={"from": before, "to": member.name},
         )
+        complaint.assignee, complaint.assignee_reminded_at = member.name, None
         return complaint.state.value

@@ -10,12 +10,12 @@ from typing import Any, cast
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
-from complaints import db, policy, repository
+from complaints import db, lifecycle, repository
 from complaints.chain import GENESIS, digest, head_seal, seal
 from complaints.clock import now
-from complaints.lifecycle import State, Step, next_state
+from complaints.errors import Forbidden, Invalid, RuleViolation
+from complaints.lifecycle import Role, State, next_state
 from complaints.models import Complaint, Event
-from complaints.services.errors import RuleViolation
 
 # How far ahead of this server's clock a time may be (another server's clock, a slow request).
 SKEW = timedelta(minutes=1)
@@ -25,13 +25,15 @@ SKEW = timedelta(minutes=1)
 class Actor:
     kind: str  # system, staff, customer, mediator
     name: str
+    role: Role = Role.SYSTEM  # what the lifecycle lets this actor do
 
 
 SYSTEM = Actor("system", "complaints")
+CUSTOMER = Actor("customer", "complainant", Role.CUSTOMER)
 EVENTS = cast(Table, Event.__table__)
 
 
-class BadTime(RuleViolation):
+class BadTime(Invalid):
     """A step dated in the future, or before the complaint's last event."""
 
 
@@ -132,44 +134,61 @@ def record(
 
 def refresh_wake(complaint: Complaint) -> None:
     """Recompute when the system must next look at the complaint."""
-    complaint.wake_at = policy.next_wake(
-        state=complaint.state,
-        received_at=complaint.received_at,
-        answer_by=complaint.answer_by,
-        refer_by=complaint.refer_by,
-        escalation_level=complaint.escalation_level,
-        survey_at=complaint.survey_at,
-        feedback_by=complaint.feedback_by,
-    )
+    complaint.wake_at = lifecycle.next_wake(complaint)
+
+
+def check(complaint: Complaint, step: str, actor: Actor) -> lifecycle.Transition:
+    """The step's declaration, if `actor` may take it on `complaint` now; otherwise the
+    refusal: IllegalTransition (its state), Forbidden (their role) or RuleViolation (a guard)."""
+    declared = lifecycle.transition(step)
+    next_state(complaint.state, step, reference=complaint.reference, back=State.CLOSED)
+    verb = str(step).replace("_", " ")
+    if not declared.permits(actor.role):
+        who = ", ".join(sorted(role.value for role in declared.by))
+        raise Forbidden(
+            f"{actor.name} ({actor.role.value}) may not {verb} {complaint.reference}:"
+            f" a step for: {who}"
+        )
+    why = declared.guard(complaint) if declared.guard else None
+    if why:
+        raise RuleViolation(f"cannot {verb} {complaint.reference}: {why}")
+    return declared
 
 
 def move(
     session: Session,
     complaint: Complaint,
-    step: Step,
+    step: str,
     *,
     at: datetime,
     actor: Actor,
     reason: str = "",
     data: dict[str, Any] | None = None,
-    visible: bool = True,
 ) -> datetime:
-    """Take `step` (or raise IllegalTransition, changing nothing) and record it; its time."""
+    """Take `step` if the lifecycle lets `actor` take it now (or raise, changing nothing) and
+    record it, seen by the customer when the lifecycle says so; the event's time."""
+    declared = check(complaint, step, actor)
     before = complaint.state
-    complaint.state = next_state(before, step, reference=complaint.reference)
+    complaint.state = next_state(
+        before, step, reference=complaint.reference, back=complaint.resume_state
+    )
+    if declared.returns:
+        complaint.resume_state = None
+    elif declared.remembers:
+        complaint.resume_state = before
     refresh_wake(complaint)
     at = record(
         session,
         complaint,
         at=at,
         actor=actor,
-        action=step.value,
+        action=str(step),
         reason=reason,
         data=data,
-        visible=visible,
+        visible=declared.customer is not None,
         from_state=before,
         to_state=complaint.state,
     )
-    if complaint.state == State.CLOSED:
-        complaint.closed_at = at
+    if complaint.state != before:
+        complaint.closed_at = at if complaint.state == State.CLOSED else None
     return at

@@ -18,11 +18,11 @@ from complaints.app import App
 from complaints.clock import at_or_now, now
 from complaints.conduct import LISTED
 from complaints.dates import local_day, zone
+from complaints.errors import NotListed, RuleViolation
 from complaints.intake import Intake
 from complaints.lifecycle import State
 from complaints.models import Channel, Complainant, Complaint, IdempotencyKey
 from complaints.services import terms as promises
-from complaints.services.errors import NotListed, RuleViolation
 from complaints.services.history import SKEW, Actor, record, refresh_wake
 
 # Channels whose date of receipt may come before the day the complaint is recorded.

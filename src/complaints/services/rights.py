@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from complaints.app import App
 from complaints.clock import at_or_now
+from complaints.errors import NotFound, RuleViolation
 from complaints.intake import Rectification
 from complaints.lifecycle import State
 from complaints.models import (
@@ -25,8 +26,6 @@ from complaints.models import (
     Response,
     Survey,
 )
-from complaints.repository import NotFound
-from complaints.services.errors import RuleViolation
 from complaints.services.history import record
 from complaints.services.privacy import anonymise
 from complaints.services.staff import staff_actor

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from complaints import outbox_queries, policy, repository
+from complaints import outbox_queries, repository
 from complaints.app import App
-from complaints.lifecycle import HANDLING_STATES, State
+from complaints.lifecycle import HANDLING_STATES, Level, State
 from complaints.models import Complaint
 
 NEW = (State.RECEIVED, State.ACKNOWLEDGED)
@@ -32,8 +32,8 @@ def overdue(*, app: App, as_of: datetime, limit: int = 5_000) -> dict[str, list[
             .order_by(Complaint.wake_at)
             .limit(limit)
         ).all()
-    alert = late_ack + [ref for ref, level in rows if level == policy.Level.NONE]
-    refer = [ref for ref, level in rows if level == policy.Level.MANAGER]
+    alert = late_ack + [ref for ref, level in rows if level == Level.NONE]
+    refer = [ref for ref, level in rows if level == Level.MANAGER]
     return {"alert": alert, "refer": refer}
 
 

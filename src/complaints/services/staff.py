@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from complaints.app import App
 from complaints.clock import at_or_now
+from complaints.errors import Forbidden, RuleViolation
+from complaints.lifecycle import Role
 from complaints.models import StaffMember, StaffSession
-from complaints.services.errors import RuleViolation
 from complaints.services.history import Actor, recorded_time
 
 ROLES = ("agent", "manager", "admin")
@@ -30,6 +31,16 @@ class Staff:
     def may(self, role: str) -> bool:
         """Whether this member has at least `role` (admin ⊃ manager ⊃ agent)."""
         return RANK[self.role] >= RANK[role]
+
+    def require(self, role: str) -> None:
+        """Forbidden unless this member has at least `role`."""
+        if not self.may(role):
+            raise Forbidden(f"this needs the {role} role; {self.name} is {self.role}")
+
+    @property
+    def lifecycle_role(self) -> Role:
+        """The lifecycle's role: an administrator takes a manager's steps."""
+        return Role.MANAGER if self.may("manager") else Role.AGENT
 
 
 class UnknownStaff(RuleViolation):
@@ -55,7 +66,8 @@ def require_member(session: Session, name: str, *, at: datetime) -> Staff:
 def staff_actor(session: Session, name: str, *, at: datetime) -> Actor:
     """Who takes a step dated `at`: a known member, active when the step is recorded (a step
     dated back cannot borrow a token's past)."""
-    return Actor("staff", require_member(session, name, at=recorded_time(session, at)).name)
+    member = require_member(session, name, at=recorded_time(session, at))
+    return Actor("staff", member.name, member.lifecycle_role)
 
 
 def digest(secret: str) -> str:

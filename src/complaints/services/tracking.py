@@ -10,9 +10,9 @@ from sqlalchemy import select
 from complaints import policy, repository
 from complaints.app import App
 from complaints.dates import long_date
+from complaints.errors import NotFound
 from complaints.lifecycle import LABELS, State
 from complaints.models import Event, OutboxMessage, Response
-from complaints.repository import NotFound
 from complaints.services import terms as promises
 
 # What each customer-visible step means to the customer. What was sent is told once the mail

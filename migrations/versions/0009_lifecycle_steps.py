@@ -1,0 +1,62 @@
+"""The steps real complaints need: information asked of the customer (the answer's clock
+paused), reopening, withdrawal, merging, the assignee's reminder; where staff reminders go.
+
+The mediator's outcome gets its own column (the lifecycle's guard reads it): filled from the
+escalations that have one.
+
+Revision ID: 0009
+Revises: 0008
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import complaints.db
+
+revision: str = "0009"
+down_revision: str | None = "0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+WHEN = complaints.db.UTCDateTime(timezone=True)
+MOMENTS = (
+    "assignee_reminded_at",
+    "mediation_outcome_at",
+    "paused_at",
+    "info_due_by",
+    "info_remind_at",
+)
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("complaints") as batch:
+        for name in MOMENTS:
+            batch.add_column(sa.Column(name, WHEN, nullable=True))
+        batch.add_column(sa.Column("resume_state", sa.String(length=24), nullable=True))
+        batch.add_column(sa.Column("paused_days", sa.Integer(), nullable=False, server_default="0"))
+        batch.add_column(sa.Column("reopened", sa.Integer(), nullable=False, server_default="0"))
+        batch.add_column(sa.Column("merged_into_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key(
+            "fk_complaints_merged_into_id", "complaints", ["merged_into_id"], ["id"]
+        )
+        batch.create_index("ix_complaints_merged_into_id", ["merged_into_id"])
+    with op.batch_alter_table("staff") as batch:
+        batch.add_column(sa.Column("email", sa.String(length=254), nullable=True))
+    op.execute(
+        "UPDATE complaints SET mediation_outcome_at = (SELECT e.outcome_at FROM escalations e"
+        " WHERE e.complaint_id = complaints.id AND e.level = 'mediator'"
+        " ORDER BY e.at DESC, e.id DESC LIMIT 1)"
+        " WHERE state IN ('with_mediator', 'closed')"
+    )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("staff") as batch:
+        batch.drop_column("email")
+    with op.batch_alter_table("complaints") as batch:
+        batch.drop_index("ix_complaints_merged_into_id")
+        batch.drop_constraint("fk_complaints_merged_into_id", type_="foreignkey")
+        for name in (*MOMENTS, "resume_state", "paused_days", "reopened", "merged_into_id"):
+            batch.drop_column(name)

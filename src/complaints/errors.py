@@ -1,0 +1,53 @@
+"""Refusals a person can act on, each with its status; each changes nothing. The API answers
+a refusal with its status and its message (api/errors.py), the CLI with one line and exit 1
+(cli/base.py `refusing`)."""
+
+from __future__ import annotations
+
+
+class Refusal(Exception):
+    """Something the caller asked that is refused; `status` says how (HTTP's words)."""
+
+    status = 422
+
+
+class Invalid(Refusal, ValueError):
+    """Invalid input (422)."""
+
+
+class NotFound(Refusal, LookupError):
+    """No such complaint, survey or link (404)."""
+
+    status = 404
+
+
+class Conflict(Refusal, ValueError):
+    """The input is valid but the complaint's state or records refuse it now (409)."""
+
+    status = 409
+
+
+class Forbidden(Refusal):
+    """A step this person's role may not take (403)."""
+
+    status = 403
+
+
+class IllegalTransition(Conflict):
+    """A step that the complaint's state does not allow."""
+
+
+class RuleViolation(Conflict):
+    """A step the lifecycle allows but the code of conduct does not, yet."""
+
+
+class AlreadyAnswered(RuleViolation):
+    """The survey of this answer was already answered."""
+
+
+class NotListed(Invalid):
+    """A value the code of conduct does not offer for this field (422)."""
+
+    def __init__(self, field: str, value: str, allowed: list[str]) -> None:
+        self.field = field
+        super().__init__(f"{field}: {value!r} is not one of: {', '.join(allowed)}")
