@@ -58,8 +58,26 @@ class Escalation(_Data):
     internal_reviews: int = Field(1, ge=0)
 
 
+class Information(_Data):
+    """Information asked of the customer: the answer's clock pauses until it comes."""
+
+    answer_days: int = Field(15, ge=1)  # by then without it, the complaint closes
+    reminder_after_days: int = Field(7, ge=1)  # a reminder this long after the request
+
+
+class Reopening(_Data):
+    within_days: int = Field(30, ge=0)  # after closure; later, a new complaint linked to it
+
+
+class Handling(_Data):
+    assignee_reminder_days: int = Field(
+        2, ge=0
+    )  # the assignee reminded this long before the due day
+
+
 class Triage(_Data):
     recurring_window_days: int = Field(90, ge=1)
+    duplicate_window_days: int = Field(30, ge=1)  # same customer, product, category: a duplicate?
     default_category: str = "other"
     severity_keywords: dict[Literal["critical", "high"], list[str]] = {}
     priority: dict[str, int] = {"critical": 1, "high": 2, "normal": 3}
@@ -176,6 +194,8 @@ class Terms(_Data):
     follow_up: FollowUp
     escalation: Escalation
     timezone: str
+    information: Information = Information()
+    reopening: Reopening = Reopening()
 
     def digest(self) -> str:
         return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
@@ -187,6 +207,9 @@ class Conduct(_Data):
     answer: Answer = Answer()
     follow_up: FollowUp = FollowUp()
     escalation: Escalation = Escalation()
+    information: Information = Information()
+    reopening: Reopening = Reopening()
+    handling: Handling = Handling()
     triage: Triage = Triage()
     improvement: Improvement = Improvement()
     retention: Retention = Retention()
@@ -211,6 +234,8 @@ class Conduct(_Data):
             follow_up=self.follow_up,
             escalation=self.escalation,
             timezone=self.organisation.timezone,
+            information=self.information,
+            reopening=self.reopening,
         )
 
     def category_keys(self) -> list[str]:
