@@ -12,7 +12,7 @@ from flows.escalation import escalate_to_mediator
 from tasks.groups import finish, for_each, said, settled
 from tasks.mail import send_emails, send_organisation_emails
 from tasks.queries import find_overdue
-from tasks.steps import alert_manager
+from tasks.steps import alert_manager, remind_assignee
 
 
 @flow(name="enforce-deadlines")
@@ -20,12 +20,17 @@ async def enforce_deadlines(as_of: datetime | None = None) -> dict[str, int]:
     """Alert the manager about each promise missed; refer to the mediator what stayed overdue."""
     as_of = at_or_now(as_of)
     due = await find_overdue(as_of)
+    reminded = await for_each(remind_assignee, due["remind"], as_of)
     alerted = await for_each(alert_manager, due["alert"], as_of)
-    sent = await for_each(send_emails, due["alert"], as_of)
+    sent = await for_each(send_emails, list(dict.fromkeys(due["remind"] + due["alert"])), as_of)
     unreferred: dict[str, str] = {}
     if due["refer"]:
         _, unreferred = await settled(escalate_to_mediator(due["refer"], as_of))
     # The organisation's e-mails (the monthly review) that were not accepted: tried again here.
     _, unsent = await said(send_organisation_emails, as_of)
-    counts = {"alerted": len(due["alert"]), "referred": len(due["refer"])}
-    return finish(counts, alerted, sent, failed={**unreferred, **unsent})
+    counts = {
+        "reminded": len(due["remind"]),
+        "alerted": len(due["alert"]),
+        "referred": len(due["refer"]),
+    }
+    return finish(counts, reminded, alerted, sent, failed={**unreferred, **unsent})

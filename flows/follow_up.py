@@ -11,16 +11,23 @@ from complaints.clock import at_or_now
 from tasks.groups import finish, for_each
 from tasks.mail import send_emails
 from tasks.queries import find_follow_ups
-from tasks.steps import close_without_feedback, send_survey
+from tasks.steps import close_without_feedback, follow_information, send_survey
 
 
 @flow(name="follow-up")
 async def follow_up(as_of: datetime | None = None) -> dict[str, int]:
-    """Send the surveys that are due; close as "no feedback" those left unanswered."""
+    """Send the surveys that are due; close as "no feedback" those left unanswered; remind the
+    customers who owe information, and close as "no information" those past its date."""
     as_of = at_or_now(as_of)
     due = await find_follow_ups(as_of)
     surveyed = await for_each(send_survey, due["survey"], as_of)
     closed = await for_each(close_without_feedback, due["close"], as_of)
-    sent = await for_each(send_emails, due["survey"], as_of)
-    counts = {"surveys": len(due["survey"]), "closed": len(due["close"])}
-    return finish(counts, surveyed, closed, sent)
+    informed = await for_each(follow_information, due["information"], as_of)
+    mailed = due["survey"] + due["information"]
+    sent = await for_each(send_emails, mailed, as_of)
+    counts = {
+        "surveys": len(due["survey"]),
+        "closed": len(due["close"]),
+        "information": len(due["information"]),
+    }
+    return finish(counts, surveyed, closed, informed, sent)

@@ -7,7 +7,7 @@ from datetime import datetime
 from prefect import task
 
 from complaints.app import get_app
-from complaints.services import automation
+from complaints.services import automation, information
 from tasks.naming import by_reference
 
 RETRIES = 2
@@ -60,3 +60,28 @@ async def send_survey(references: list[str], as_of: datetime) -> dict[str, str]:
 async def close_without_feedback(references: list[str], as_of: datetime) -> dict[str, str]:
     """No answer to the survey in time."""
     return automation.run_step(get_app(), automation.close_without_feedback, references, as_of)
+
+
+@task(
+    name="remind assignee", task_run_name=by_reference, retries=RETRIES, retry_delay_seconds=DELAYS
+)
+async def remind_assignee(references: list[str], as_of: datetime) -> dict[str, str]:
+    """The answer falls due soon: the member it is assigned to is reminded, once."""
+    return automation.run_step(get_app(), automation.remind_assignee, references, as_of)
+
+
+@task(
+    name="information overdue",
+    task_run_name=by_reference,
+    retries=RETRIES,
+    retry_delay_seconds=DELAYS,
+)
+async def follow_information(references: list[str], as_of: datetime) -> dict[str, str]:
+    """Information asked of the customer: closed when its date passed, else reminded once."""
+    closed = automation.run_step(
+        get_app(), information.close_without_information, references, as_of
+    )
+    waiting = [
+        reference for reference, done in closed.items() if done == automation.Outcome.SKIPPED
+    ]
+    return closed | automation.run_step(get_app(), information.remind, waiting, as_of)

@@ -214,6 +214,7 @@ OPEN_STATES = frozenset(State) - {S.CLOSED}
 HANDLING_STATES = frozenset({S.IN_ANALYSIS, S.ANALYSED, S.ACTIONS_PLANNED})
 ANSWERED_STATES = frozenset({S.ANSWERED, S.AWAITING_FEEDBACK})
 ANSWER_CLOCK_STATES = frozenset(s for s, phase in PHASES.items() if phase.answer_clock)
+ANSWER_WAKE_STATES = frozenset(s for s, phase in PHASES.items() if phase.wake == Wake.ANSWER)
 
 
 def _outcome_missing(complaint: Any) -> str | None:

@@ -6,14 +6,14 @@ from collections.abc import Collection, Container, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import ColumnElement, Table, and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from complaints.errors import NotFound
-from complaints.lifecycle import State
+from complaints.lifecycle import ANSWER_CLOCK_STATES, ANSWER_WAKE_STATES, State
 from complaints.models import (
     Action,
     Complaint,
@@ -151,6 +151,26 @@ def due(
     return list(session.scalars(query))
 
 
+def assignees_to_remind(
+    *, session: Session, due_before: datetime, limit: int = 10_000
+) -> list[str]:
+    """Assigned complaints still owing an answer due by `due_before` whose assignee was not
+    reminded yet (through the open index: state, answered_at, answer_by)."""
+    query = (
+        select(Complaint.reference)
+        .where(
+            Complaint.state.in_(list(ANSWER_WAKE_STATES)),
+            Complaint.answered_at.is_(None),
+            Complaint.answer_by <= due_before,
+            Complaint.assignee.is_not(None),
+            Complaint.assignee_reminded_at.is_(None),
+        )
+        .order_by(Complaint.answer_by)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
 def late_acknowledgements(*, session: Session, as_of: datetime) -> list[str]:
     """Complaints whose acknowledgement the mail server has not accepted by the promised time,
     and whose manager was not yet told (from the ack-pending index: few rows wait there)."""
@@ -221,6 +241,15 @@ def current_survey(*, session: Session, complaint: Complaint) -> Survey | None:
     return session.scalars(query).one_or_none()
 
 
+def overdue_clause(as_of: datetime) -> ColumnElement[bool]:
+    """lifecycle.overdue in SQL: the answer's clock runs, no answer yet, its date past."""
+    return and_(
+        Complaint.state.in_(sorted(ANSWER_CLOCK_STATES)),
+        Complaint.answered_at.is_(None),
+        Complaint.answer_by < as_of,
+    )
+
+
 def search(
     *,
     session: Session,
@@ -238,9 +267,5 @@ def search(
     if states:
         query = query.where(Complaint.state.in_(list(states)))
     if overdue_at is not None:
-        query = query.where(
-            Complaint.answer_by < overdue_at,
-            Complaint.answered_at.is_(None),
-            Complaint.state != State.CLOSED,
-        )
+        query = query.where(overdue_clause(overdue_at))
     return list(session.scalars(query))

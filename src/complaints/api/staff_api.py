@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from complaints.api.deps import AppDep, IdempotencyKey, StaffDep
 from complaints.api.intake_api import Created, created
 from complaints.intake import Intake
-from complaints.lifecycle import State
+from complaints.lifecycle import Party, State, states_waiting_on
 from complaints.services import intake, views
 from complaints.staff_steps import STEPS, StaffStep
 
@@ -36,12 +36,19 @@ def list_complaints(
     region: Annotated[str | None, Query(max_length=80)] = None,
     customer_type: Annotated[str | None, Query(max_length=40)] = None,
     assignee: Annotated[str | None, Query(max_length=120)] = None,
+    waiting_on: Party | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[dict[str, Any]]:
-    """Complaints by answer date, filtered by state, overdue, product, region, customer type, assignee."""
+    """Complaints by answer date, filtered by state, whom they wait on (staff, customer,
+    mediator…), overdue, product, region, customer type, assignee."""
+    states = set(state or State)
+    if waiting_on is not None:
+        states &= states_waiting_on(waiting_on)
+    if not states:
+        return []
     return views.list_complaints(
         app=app,
-        states=state or [],
+        states=sorted(states) if state or waiting_on else [],
         overdue=overdue,
         limit=limit,
         filters={

@@ -26,12 +26,16 @@ def add(
         ),
     ] = "agent",
     days: Annotated[int, typer.Option(help="Days before the token expires.")] = 365,
+    email: Annotated[
+        str | None,
+        typer.Option(help="Where the member's reminders go (default: the manager's address)."),
+    ] = None,
 ) -> None:
     """Add a member, or give one a new token (ending the sessions of the former); prints the
     token once (it is stored hashed)."""
     from complaints.services.staff import add as add_member
 
-    token = add_member(app=the_app(), name=name, role=role, days=days)
+    token = add_member(app=the_app(), name=name, role=role, days=days, email=email)
     console.print(f"{name} ({role}); token, shown only now:")
     typer.echo(token)
 

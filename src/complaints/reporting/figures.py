@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from complaints import repository
 from complaints.app import App
 from complaints.lifecycle import OPEN_STATES
 from complaints.models import Complaint, Escalation, Survey
@@ -70,7 +71,7 @@ def _open(session: Session, scope: Scope, now: datetime) -> tuple[int, int]:
     `column || ''` keeps the filters off their indexes, which the planner would otherwise prefer."""
     c = Complaint
     filters = [getattr(c, name).concat("") == value for name, value in scope.filters.items()]
-    late = case((and_(c.answered_at.is_(None), c.answer_by < now), 1), else_=0)  # after, not at
+    late = case((repository.overdue_clause(now), 1), else_=0)
     row = session.execute(
         select(func.count(), func.coalesce(func.sum(late), 0)).where(
             c.state.in_(sorted(OPEN_STATES)), *filters

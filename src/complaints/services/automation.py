@@ -14,7 +14,7 @@ from complaints import lifecycle, policy, repository, triage
 from complaints.app import App
 from complaints.dates import long_date
 from complaints.lifecycle import PHASES, Level, Role, Step, Wake
-from complaints.mail.compose import to_customer
+from complaints.mail.compose import customer_context, queue_email, to_customer
 from complaints.models import Analysis, Complaint, RelatedComplaint, Survey
 from complaints.services import terms as promises
 from complaints.services.closure import close_and_tell
@@ -28,6 +28,7 @@ from complaints.services.escalation import (
     refer_to_mediator,
 )
 from complaints.services.history import SYSTEM, Actor, move, settle
+from complaints.services.staff import reminder_address
 
 Step_ = Callable[[Session, App, Complaint, datetime], str]
 
@@ -209,6 +210,45 @@ def close_without_feedback(session: Session, app: App, complaint: Complaint, at:
         reason="no answer to the survey in the time given",
     )
     return Outcome.CLOSED
+
+
+def remind_assignee(session: Session, app: App, complaint: Complaint, at: datetime) -> str:
+    """The member the complaint is assigned to is reminded, once, that its answer falls due
+    soon: before the manager is alerted."""
+    ahead = timedelta(days=app.conduct.handling.assignee_reminder_days)
+    if not may(complaint, Step.REMIND_ASSIGNEE) or not awaits_answer(complaint):
+        return Outcome.SKIPPED
+    if complaint.answered_at is not None or complaint.answer_by > at + ahead:
+        return Outcome.SKIPPED
+    assert complaint.assignee is not None  # the table's guard
+    terms, org = promises.of(session, complaint), app.conduct.organisation
+    recipient = reminder_address(session, app, complaint.assignee)
+    complaint.assignee_reminded_at = at
+    move(
+        session,
+        complaint,
+        Step.REMIND_ASSIGNEE,
+        at=at,
+        actor=SYSTEM,
+        reason=f"{complaint.assignee} reminded: the answer is due soon",
+        data={"assignee": complaint.assignee, "answer_by": complaint.answer_by.isoformat()},
+    )
+    queue_email(
+        session,
+        app,
+        complaint=complaint,
+        kind="assignee_reminder",
+        recipient=recipient,
+        lang=org.language,
+        context={
+            **customer_context(session, app, complaint, lang=org.language),
+            "assignee": complaint.assignee,
+            "product": complaint.product,
+            "answer_by": long_date(complaint.answer_by, org.language, terms.timezone),
+        },
+        at=at,
+    )
+    return Outcome.REMINDED
 
 
 # Complaints taken in one transaction by `run_step`: a transaction costs about as much as a step.

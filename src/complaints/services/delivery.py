@@ -20,7 +20,18 @@ from complaints.settings import Settings
 
 # Attempts after which the complaint is flagged for a person (the task's own retries first).
 FLAG_AFTER = 3
-CUSTOMER_KINDS = {"acknowledgement", "answer", "survey", "review", "mediator_referral", "closure"}
+CUSTOMER_KINDS = {
+    "acknowledgement",
+    "answer",
+    "survey",
+    "review",
+    "mediator_referral",
+    "closure",
+    "information_request",
+    "information_reminder",
+    "reopened",
+    "unmerged",
+}
 # Kept means done: a promise to write is kept when the mail server accepts the e-mail.
 KEEPS = {
     "acknowledgement": Complaint.acknowledgement_sent_at,

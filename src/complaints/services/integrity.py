@@ -88,7 +88,7 @@ def _sealed_facts(events: list[Event]) -> dict[str, str | None]:
         elif event.action == "reopen_for_review" and "referral" in data:
             facts["answer_by"], facts["refer_by"] = data["promise"]["due"], data["referral"]["due"]
         elif isinstance(data.get("deadlines"), dict):  # a step that moved promised dates
-            facts.update({column: due for column, due in data["deadlines"].items()})
+            facts.update(data["deadlines"])
         elif event.action == "email_sent":
             kept = KEEPS.get(str(data.get("kind")))
             column = kept.key if kept is not None else None

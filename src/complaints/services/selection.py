@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from complaints import outbox_queries, repository
 from complaints.app import App
-from complaints.lifecycle import HANDLING_STATES, Level, State
+from complaints.lifecycle import ANSWER_WAKE_STATES, Level, State
 from complaints.models import Complaint
 
 NEW = (State.RECEIVED, State.ACKNOWLEDGED)
@@ -23,25 +23,35 @@ def new_or_pending_mail(*, app: App, as_of: datetime, limit: int = 5_000) -> lis
 
 
 def overdue(*, app: App, as_of: datetime, limit: int = 5_000) -> dict[str, list[str]]:
-    """`alert`: promise missed, manager not yet told; `refer`: past the grace after the alert."""
+    """`remind`: the assignee is told the answer falls due soon; `alert`: promise missed,
+    manager not yet told; `refer`: past the grace after the alert."""
     with app.db.reader() as session:
         late_ack = repository.late_acknowledgements(session=session, as_of=as_of)
         rows = session.execute(
             select(Complaint.reference, Complaint.escalation_level)
-            .where(Complaint.wake_at <= as_of, Complaint.state.in_(list(HANDLING_STATES)))
+            .where(Complaint.wake_at <= as_of, Complaint.state.in_(list(ANSWER_WAKE_STATES)))
             .order_by(Complaint.wake_at)
             .limit(limit)
         ).all()
+        remind = repository.assignees_to_remind(
+            session=session,
+            due_before=as_of + timedelta(days=app.conduct.handling.assignee_reminder_days),
+            limit=limit,
+        )
     alert = late_ack + [ref for ref, level in rows if level == Level.NONE]
     refer = [ref for ref, level in rows if level == Level.MANAGER]
-    return {"alert": alert, "refer": refer}
+    return {"remind": remind, "alert": alert, "refer": refer}
 
 
 def follow_ups(*, app: App, as_of: datetime, limit: int = 5_000) -> dict[str, list[str]]:
-    """`survey`: answered and the survey is due; `close`: the survey went unanswered too long."""
+    """`survey`: answered and the survey is due; `close`: the survey went unanswered too long;
+    `information`: information asked of the customer, its reminder or its end is due."""
     with app.db.reader() as session:
         survey = repository.due(session=session, states=[State.ANSWERED], as_of=as_of, limit=limit)
         close = repository.due(
             session=session, states=[State.AWAITING_FEEDBACK], as_of=as_of, limit=limit
         )
-    return {"survey": survey, "close": close}
+        information = repository.due(
+            session=session, states=[State.AWAITING_INFORMATION], as_of=as_of, limit=limit
+        )
+    return {"survey": survey, "close": close, "information": information}

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from complaints.app import App
 from complaints.clock import at_or_now
-from complaints.errors import Forbidden, RuleViolation
+from complaints.errors import Forbidden, Invalid, RuleViolation
 from complaints.lifecycle import Role
 from complaints.models import StaffMember, StaffSession
 from complaints.services.history import Actor, recorded_time
@@ -83,14 +83,25 @@ def _end_sessions(session: Session, member: StaffMember, at: datetime) -> None:
     )
 
 
-def add(*, app: App, name: str, role: str, days: int = 365, at: datetime | None = None) -> str:
-    """Create a member (or give an existing one a new token); the token is shown only now."""
+def add(
+    *,
+    app: App,
+    name: str,
+    role: str,
+    days: int = 365,
+    email: str | None = None,
+    at: datetime | None = None,
+) -> str:
+    """Create a member (or give an existing one a new token); the token is shown only now.
+    Their reminders go to `email` (kept when not given again), else to the manager."""
     at = at_or_now(at)
     name = name.strip()
     if role not in ROLES:
-        raise RuleViolation(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        raise Invalid(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     if not name or len(name) > 120 or any(c in name for c in "\r\n"):
-        raise RuleViolation("a staff name is one line of at most 120 characters")
+        raise Invalid("a staff name is one line of at most 120 characters")
+    if email is not None:
+        email = _address(email)
     token = secrets.token_urlsafe(32)
     with app.db.transaction() as session:
         member = session.scalars(select(StaffMember).where(StaffMember.name == name)).one_or_none()
@@ -100,8 +111,26 @@ def add(*, app: App, name: str, role: str, days: int = 365, at: datetime | None 
         else:  # the former token is gone: so are the sessions it opened
             _end_sessions(session, member, at)
         member.role, member.token_hash = role, digest(token)
+        member.email = email or member.email
         member.expires_at, member.revoked_at = at + timedelta(days=days), None
     return token
+
+
+def _address(email: str) -> str:
+    from pydantic import TypeAdapter, ValidationError
+    from pydantic.networks import EmailStr
+
+    try:
+        return str(TypeAdapter(EmailStr).validate_python(email.strip()))
+    except ValidationError:
+        raise Invalid(f"not an e-mail address: {email!r}") from None
+
+
+def reminder_address(session: Session, app: App, name: str) -> tuple[str, str]:
+    """Where a member's reminders go: their address, else the manager's."""
+    found = session.scalar(select(StaffMember.email).where(StaffMember.name == name))
+    org = app.conduct.organisation
+    return (name, found) if found else (org.manager_name, str(org.manager_email))
 
 
 def revoke(*, app: App, name: str, at: datetime | None = None) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from complaints import policy, repository
+from complaints import lifecycle, repository
 from complaints.app import App
 from complaints.clock import at_or_now
 from complaints.lifecycle import State
@@ -22,11 +22,7 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def summary(complaint: Complaint, as_of: datetime) -> dict[str, Any]:
-    overdue = (
-        complaint.answered_at is None
-        and complaint.state != State.CLOSED
-        and policy.passed(complaint.answer_by, as_of)
-    )
+    overdue = lifecycle.overdue(complaint, as_of)
     return {
         "reference": complaint.reference,
         "state": complaint.state.value,
@@ -56,6 +52,10 @@ def summary(complaint: Complaint, as_of: datetime) -> dict[str, Any]:
         "overdue": overdue,
         "needs_attention": complaint.needs_attention,
         "assignee": complaint.assignee,
+        "waiting_on": lifecycle.waiting_on(complaint.state).value,
+        "paused_days": complaint.paused_days,
+        "info_due_by": _iso(complaint.info_due_by),
+        "reopened": complaint.reopened,
     }
 
 
