@@ -279,3 +279,13 @@ def test_every_open_state_can_reach_closed() -> None:
 
 def test_every_state_has_its_words_in_both_languages() -> None:
     assert set(LABELS["fr"]) == set(LABELS["en"]) == set(State) == set(PHASES)
+
+
+def test_the_readme_shows_the_table_as_declared() -> None:
+    from pathlib import Path
+
+    from complaints.lifecycle_doc import markdown
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    section = readme.split("<!-- lifecycle:start -->\n")[1].split("<!-- lifecycle:end -->")[0]
+    assert section == markdown()

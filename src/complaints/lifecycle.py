@@ -92,6 +92,7 @@ class Clock(StrEnum):
     RESUME = "resume"  # every deadline moves by the paused span, in the promise's counting
     PROMISE = "promise"  # a new answer is promised (a review, a reopening)
     STOP = "stop"  # no deadline runs any more
+    RUN = "run"  # the deadlines it had run again
 
 
 class Level(IntEnum):
@@ -218,26 +219,31 @@ ANSWER_WAKE_STATES = frozenset(s for s, phase in PHASES.items() if phase.wake ==
 
 
 def _outcome_missing(complaint: Any) -> str | None:
+    """from with_mediator, once the mediator's outcome is recorded"""
     if complaint.state == S.WITH_MEDIATOR and complaint.mediation_outcome_at is None:
         return "it is with the mediator: record the mediator's outcome first"
     return None
 
 
 def _merged(complaint: Any) -> str | None:
+    """unless merged into another complaint"""
     if complaint.merged_into_id is not None:
         return "it was merged into another complaint: undo the merge instead"
     return None
 
 
 def _not_merged(complaint: Any) -> str | None:
+    """if merged into another complaint"""
     return None if complaint.merged_into_id is not None else "it was not merged"
 
 
 def _reminded(complaint: Any) -> str | None:
+    """once"""
     return None if complaint.info_remind_at is not None else "the reminder was already sent"
 
 
 def _assignee_reminder(complaint: Any) -> str | None:
+    """if assigned; once"""
     if complaint.assignee is None:
         return "it is assigned to nobody"
     return "the assignee was already reminded" if complaint.assignee_reminded_at else None
@@ -407,7 +413,7 @@ TRANSITIONS: dict[str, Transition] = {
         frozenset({MANAGER}),
         W("fusion annulée", "merge undone"),
         customer=W("De nouveau traitée à part", "Handled separately again"),
-        clock=Clock.RESUME,
+        clock=Clock.RUN,
         guard=_not_merged,
         returns=True,
     ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from complaints.cli import (  # noqa: F401  (registers the commands)
     checks,
+    lifecycle,
     ops,
     privacy,
     records,
