@@ -276,6 +276,7 @@ class RelatedComplaint(Base):
 from complaints.models_ops import (  # noqa: E402
     IdempotencyKey,
     OutboxMessage,
+    OutboxStatus,
     ReferenceCounter,
     StaffMember,
     StaffSession,
@@ -287,6 +288,7 @@ __all__ = [
     "IdempotencyKey",
     "Installation",
     "OutboxMessage",
+    "OutboxStatus",
     "PromiseTerms",
     "ReferenceCounter",
     "StaffMember",

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from complaints.models import Base
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"  # to be sent, at next_attempt_at
+    SENT = "sent"  # accepted by the mail server
+    REJECTED = "rejected"  # refused for good, or given up: the complaint needs attention
+    CANCELLED = "cancelled"  # no longer owed (anonymised, withdrawn, merged)
 
 
 class ReferenceCounter(Base):
@@ -30,9 +38,7 @@ class OutboxMessage(Base):
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str] = mapped_column(Text)
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
-    status: Mapped[str] = mapped_column(
-        String(12), default="pending"
-    )  # pending, sent, rejected, cancelled
+    status: Mapped[str] = mapped_column(String(12), default=OutboxStatus.PENDING)
     created_at: Mapped[datetime]
     next_attempt_at: Mapped[datetime]
     claimed_until: Mapped[datetime | None]

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from complaints.models import Complaint, OutboxMessage
+from complaints.models import Complaint, OutboxMessage, OutboxStatus
 
 
 def with_pending_mail(*, session: Session, as_of: datetime, limit: int = 10_000) -> list[str]:
@@ -18,7 +18,7 @@ def with_pending_mail(*, session: Session, as_of: datetime, limit: int = 10_000)
     # every complaint or every e-mail (1.1 s a poll with 1M stored, bench/load.py).
     pending = session.scalars(
         select(OutboxMessage.complaint_id)
-        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= as_of)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= as_of)
         .order_by(OutboxMessage.next_attempt_at)
         .limit(limit * 4)  # a complaint rarely has more than a few e-mails waiting
     )
@@ -34,7 +34,10 @@ def pending_messages(
     """The e-mails of these complaints not yet sent; only those due by `due_at` if given."""
     query = (
         select(OutboxMessage)
-        .where(OutboxMessage.complaint_id.in_(complaint_ids), OutboxMessage.status == "pending")
+        .where(
+            OutboxMessage.complaint_id.in_(complaint_ids),
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
         .order_by(OutboxMessage.id)
     )
     if due_at is not None:
@@ -46,7 +49,7 @@ def undelivered(*, session: Session, complaint_id: int) -> bool:
     """Whether an e-mail of this complaint is still pending or was refused for good."""
     query = select(OutboxMessage.id).where(
         OutboxMessage.complaint_id == complaint_id,
-        OutboxMessage.status.in_(("pending", "rejected")),
+        OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.REJECTED)),
     )
     return session.execute(query.limit(1)).first() is not None
 
@@ -61,7 +64,7 @@ def claim_messages(
         update(OutboxMessage)
         .where(
             OutboxMessage.id.in_(message_ids),
-            OutboxMessage.status == "pending",
+            OutboxMessage.status == OutboxStatus.PENDING,
             (OutboxMessage.claimed_until.is_(None)) | (OutboxMessage.claimed_until < as_of),
         )
         .values(claimed_until=until)

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from complaints.app import App
-from complaints.models import Complaint, OutboxMessage
+from complaints.models import Complaint, OutboxMessage, OutboxStatus
 from complaints.reporting.sql import Scope, share
 
 BY = ("channel", "product", "region")
@@ -35,7 +35,7 @@ def promises(now: datetime) -> list[Promise]:
     survey_mail = exists().where(
         OutboxMessage.complaint_id == c.id,
         OutboxMessage.kind == "survey",
-        OutboxMessage.status == "sent",
+        OutboxMessage.status == OutboxStatus.SENT,
     )
     return [
         Promise(

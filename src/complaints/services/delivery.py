@@ -14,7 +14,7 @@ from complaints.app import App
 from complaints.clock import at_or_now
 from complaints.mail.faults import Fault, classify, summary
 from complaints.mail.sender import build_message
-from complaints.models import Complaint, OutboxMessage
+from complaints.models import Complaint, OutboxMessage, OutboxStatus
 from complaints.services.history import SYSTEM, record, recorded_time
 from complaints.settings import Settings
 
@@ -78,7 +78,9 @@ def _mark_sent(app: App, message: OutboxMessage, at: datetime, *, flagged: bool)
         session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == message.id)
-            .values(status="sent", sent_at=accepted, claimed_until=None, attempts=attempts)
+            .values(
+                status=OutboxStatus.SENT, sent_at=accepted, claimed_until=None, attempts=attempts
+            )
             .execution_options(synchronize_session=False)
         )
         if message.complaint_id is None:  # organisation mail (the monthly review): no history
@@ -115,7 +117,7 @@ def _mark_failed(app: App, message_id: int, at: datetime, error: str, *, fault: 
         message.last_error = error[:1000]
         message.next_attempt_at = at + backoff(app.settings, message.attempts)
         if refused:
-            message.status = "rejected"
+            message.status = OutboxStatus.REJECTED
         kind, attempts, retry = message.kind, message.attempts, message.next_attempt_at
         if message.complaint_id is not None:
             complaint = session.get_one(Complaint, message.complaint_id)
@@ -181,7 +183,7 @@ def _claim(app: App, references: list[str], *, organisation: bool, at: datetime)
                 session.scalars(
                     select(OutboxMessage).where(
                         OutboxMessage.complaint_id.is_(None),
-                        OutboxMessage.status == "pending",
+                        OutboxMessage.status == OutboxStatus.PENDING,
                         OutboxMessage.next_attempt_at <= at,
                     )
                 )

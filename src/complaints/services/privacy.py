@@ -25,6 +25,7 @@ from complaints.models import (
     Event,
     IdempotencyKey,
     OutboxMessage,
+    OutboxStatus,
     Response,
     Survey,
 )
@@ -75,8 +76,8 @@ def anonymise(
     )
     session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.complaint_id == cid, OutboxMessage.status == "pending")
-        .values(status="cancelled")
+        .where(OutboxMessage.complaint_id == cid, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.CANCELLED)
     )
     session.execute(
         update(OutboxMessage)

@@ -23,6 +23,7 @@ from complaints.models import (
     Escalation,
     Event,
     OutboxMessage,
+    OutboxStatus,
     Response,
     Survey,
 )
@@ -145,13 +146,13 @@ def rectify(
                 for message in session.scalars(
                     select(OutboxMessage).where(
                         OutboxMessage.complaint_id == c.id,
-                        OutboxMessage.status.in_(("pending", "rejected")),
+                        OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.REJECTED)),
                         func.lower(OutboxMessage.recipient) == email.strip().lower(),
                     )
                 ):
-                    if message.status == "rejected" and "email" in clean:
+                    if message.status == OutboxStatus.REJECTED and "email" in clean:
                         # A new address: a new delivery, with its own attempts and give-up time.
-                        message.status, message.next_attempt_at = "pending", at
+                        message.status, message.next_attempt_at = OutboxStatus.PENDING, at
                         message.attempts, message.created_at = 0, at
                     message.recipient = clean.get("email", message.recipient)
                     message.recipient_name = clean.get("name", message.recipient_name)
