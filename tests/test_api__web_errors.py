@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from complaints.api.web import create_web_app
 from complaints.app import App
-from complaints.services import automation, intake, staff
+from complaints.services import automation, handling, intake, staff
 from tests.conftest import intake as sample
 from tests.web import FORM, complaints_stored, csrf
 
@@ -95,6 +95,14 @@ def test_staff_form_errors_stand_by_their_fields_in_words(
 ) -> None:
     signed_in(client, fake_app)
     reference = in_analysis(fake_app)
+    handling.record_analysis(
+        app=fake_app,
+        reference=reference,
+        by="Camille",
+        root_cause="x",
+        category="delivery",
+        founded=True,
+    )
     page = client.get(f"/staff/c/{reference}")
     sent = {"kind": "curative", "description": "", "owner": "Logistique", "due_on": "demain"}
     refused = client.post(f"/staff/c/{reference}/actions", data={**sent, "csrf": csrf(page.text)})

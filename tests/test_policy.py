@@ -146,29 +146,6 @@ def test_triage_finds_category_and_gravest_severity(conduct: Conduct) -> None:
     assert triage.classify(conduct, subject="Bonjour", description="Rien").category == "other"
 
 
-def test_next_wake_follows_the_state(conduct: Conduct) -> None:
-    from complaints.lifecycle import State
-
-    t = datetime(2026, 1, 1, tzinfo=UTC)
-    answer_by, refer_by = t + timedelta(days=15), t + timedelta(days=20)
-
-    def wake(state: State, level: int = 0) -> datetime | None:
-        return policy.next_wake(
-            state=state,
-            received_at=t,
-            answer_by=answer_by,
-            refer_by=refer_by,
-            escalation_level=level,
-            survey_at=None,
-            feedback_by=None,
-        )
-
-    assert wake(State.RECEIVED) == t
-    assert wake(State.IN_ANALYSIS) == answer_by
-    assert wake(State.IN_ANALYSIS, 1) == refer_by
-    assert wake(State.CLOSED) is None
-
-
 def test_groups_one_each_when_few_batches_when_many() -> None:
     refs = [f"R{i}" for i in range(25)]
     assert groups(refs[:3], threshold=10, size=10) == [["R0"], ["R1"], ["R2"]]

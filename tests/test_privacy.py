@@ -41,7 +41,7 @@ def in_analysis(app: App, **overrides: object) -> str:
 def closed(app: App, at: datetime = T0, **overrides: object) -> str:
     reference = in_analysis(app, **overrides)
     answer(app, reference, at + timedelta(days=2))
-    handling.close(app=app, reference=reference, by="Camille", reason="réglé", at=at + timedelta(3))
+    handling.close(app=app, reference=reference, by="Luc", reason="réglé", at=at + timedelta(3))
     return reference
 
 
@@ -194,7 +194,7 @@ def test_erase_is_refused_while_open_then_anonymises(fake_app: App, tmp_path: Pa
         rights.erase(app=fake_app, email="marie.lefevre@exemple.fr", actor="Dana")
     assert stored_text(tmp_path / "unit.db") == before  # nothing changed
     answer(fake_app, reference, day(1))
-    handling.close(app=fake_app, reference=reference, by="Camille", reason="réglé", at=day(2))
+    handling.close(app=fake_app, reference=reference, by="Luc", reason="réglé", at=day(2))
     assert rights.erase(
         app=fake_app, email="marie.lefevre@exemple.fr", actor="Dana", reason="demande 42"
     ) == [reference]

@@ -12,7 +12,7 @@ import pytest
 
 from complaints import app as wiring
 from complaints.app import App
-from complaints.errors import RuleViolation
+from complaints.errors import Invalid, RuleViolation
 from complaints.mail.sink import MailSink
 from complaints.models import OutboxMessage
 from complaints.reporting.promises import register
@@ -166,9 +166,9 @@ def test_on_the_real_clock_a_step_is_never_dated_back_past_the_history_or_ahead(
     # The flows may run as of a past moment (a backlog): the history says when they ran.
     step(real_app, reference, today - timedelta(days=19), automation.acknowledge)
     step(real_app, reference, today - timedelta(days=19), automation.start_analysis)
-    with pytest.raises(RuleViolation, match="in the future"):
+    with pytest.raises(Invalid, match="in the future"):
         answer(real_app, reference, today + timedelta(days=1))
-    with pytest.raises(RuleViolation, match="last event"):
+    with pytest.raises(Invalid, match="last event"):
         answer(real_app, reference, today - timedelta(days=25))
     # Dated before the promised day (15 days after the letter), recorded today: late.
     answer(real_app, reference, today - timedelta(days=6))
@@ -193,7 +193,7 @@ def test_an_answer_cannot_be_dated_before_the_overdue_alert(app: App) -> None:
     reference = intake.receive(app=app, intake=sample(), at=T0).reference
     step(app, reference, T0, automation.acknowledge, automation.start_analysis)
     step(app, reference, day(16), automation.alert_overdue)
-    with pytest.raises(RuleViolation, match="last event"):
+    with pytest.raises(Invalid, match="last event"):
         handling.record_analysis(
             app=app,
             reference=reference,

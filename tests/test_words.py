@@ -61,6 +61,7 @@ BASE: dict[str, Any] = {
         "email": "m@example.org",
     },
     "product": "Box Fibre",
+    "assignee": "Camille",
     "acknowledge_by": "2 mars 2026, 11:00",
     "referral_on": "23 mars 2026",
     "message": "Texte M.",
@@ -85,6 +86,8 @@ BASE: dict[str, Any] = {
     "contact_name": "Responsable qualité",
     "contact_email": "qualite@exemple.fr",
     "channel": "CANAL",
+    "primary": "REC-2026-000041",
+    "primary_url": "",
 }
 VARIANTS: dict[str, dict[str, list[Any]]] = {
     "acknowledgement": {
@@ -116,9 +119,11 @@ VARIANTS: dict[str, dict[str, list[Any]]] = {
         ],
     },
     "closure": {
-        "why": ["satisfied", "no_feedback", "mediation", "closed_by_staff"],
+        "why": ["satisfied", "no_feedback", "mediation", "closed_by_staff", "merged"],
         "note": ["Texte N"],
+        "primary_url": ["", "https://exemple.fr/suivi/p"],
     },
+    "unmerged": {"owes_answer": [True, False], "late": [True, False]},
 }
 
 
@@ -143,7 +148,7 @@ def test_every_kind_is_in_both_languages() -> None:
     english = sorted(
         p.name.removesuffix(".txt.j2") for p in (TEMPLATES / "email" / "en").glob("*.txt.j2")
     )
-    assert english == KINDS and "closure" in KINDS and len(KINDS) == 8
+    assert english == KINDS and "closure" in KINDS and "assignee_reminder" in KINDS
 
 
 @pytest.mark.parametrize("kind", KINDS)

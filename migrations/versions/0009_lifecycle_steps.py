@@ -37,11 +37,16 @@ def upgrade() -> None:
         batch.add_column(sa.Column("resume_state", sa.String(length=24), nullable=True))
         batch.add_column(sa.Column("paused_days", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("reopened", sa.Integer(), nullable=False, server_default="0"))
-        batch.add_column(sa.Column("merged_into_id", sa.Integer(), nullable=True))
-        batch.create_foreign_key(
-            "fk_complaints_merged_into_id", "complaints", ["merged_into_id"], ["id"]
+    # SQLite adds a column with its reference in place; a copy of the table (batch mode) would
+    # have to drop the table, which its foreign keys, on, refuse.
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE complaints ADD COLUMN merged_into_id INTEGER REFERENCES complaints (id)")
+    else:
+        op.add_column("complaints", sa.Column("merged_into_id", sa.Integer(), nullable=True))
+        op.create_foreign_key(
+            "fk_complaints_merged_into_id", "complaints", "complaints", ["merged_into_id"], ["id"]
         )
-        batch.create_index("ix_complaints_merged_into_id", ["merged_into_id"])
+    op.create_index("ix_complaints_merged_into_id", "complaints", ["merged_into_id"])
     with op.batch_alter_table("staff") as batch:
         batch.add_column(sa.Column("email", sa.String(length=254), nullable=True))
     op.execute(
@@ -55,8 +60,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("staff") as batch:
         batch.drop_column("email")
-    with op.batch_alter_table("complaints") as batch:
-        batch.drop_index("ix_complaints_merged_into_id")
-        batch.drop_constraint("fk_complaints_merged_into_id", type_="foreignkey")
-        for name in (*MOMENTS, "resume_state", "paused_days", "reopened", "merged_into_id"):
-            batch.drop_column(name)
+    op.drop_index("ix_complaints_merged_into_id", table_name="complaints")
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_constraint("fk_complaints_merged_into_id", "complaints", type_="foreignkey")
+    # SQLite drops a column in place (3.35+), a referencing one included.
+    for name in (*MOMENTS, "resume_state", "paused_days", "reopened", "merged_into_id"):
+        op.drop_column("complaints", name)

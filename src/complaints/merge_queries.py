@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from complaints.models import Complainant, Complaint, Event, OutboxMessage, RelatedComplaint
 
@@ -29,6 +29,17 @@ def reference_of(*, session: Session, complaint_id: int | None) -> str | None:
     if complaint_id is None:
         return None
     return session.scalar(select(Complaint.reference).where(Complaint.id == complaint_id))
+
+
+def primary_reference(*, session: Session, reference: str) -> str | None:
+    """The reference of the complaint that `reference` was merged into, if it was."""
+    primary = aliased(Complaint)
+    query = (
+        select(primary.reference)
+        .join(Complaint, Complaint.merged_into_id == primary.id)
+        .where(Complaint.reference == reference)
+    )
+    return session.scalar(query)
 
 
 def has_duplicates(*, session: Session, complaint_id: int) -> bool:

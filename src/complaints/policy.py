@@ -175,6 +175,46 @@ def feedback_due(terms: Terms, survey_sent_at: datetime) -> Due:
     return _in_days(terms, "feedback", survey_sent_at, days, "calendar")
 
 
+def information_due(terms: Terms, asked_at: datetime) -> Due:
+    """The end of the day by which the customer's information is awaited (calendar days)."""
+    days = terms.information.answer_days
+    return _in_days(terms, "information", asked_at, days, "calendar")
+
+
+def information_reminder(terms: Terms, asked_at: datetime) -> datetime:
+    return asked_at + timedelta(days=terms.information.reminder_after_days)
+
+
+def reopen_due(terms: Terms, reopened_at: datetime) -> Due:
+    """A new answer after a closed complaint is reopened: as many days as a review."""
+    days = terms.answer.review_days
+    return _in_days(terms, "reopen", reopened_at, days, terms.answer.counting, basis="reopen")
+
+
+def reopen_until(terms: Terms, closed_at: datetime) -> datetime:
+    """The last moment a closed complaint may be reopened; later, a new one follows it."""
+    last = local_day(closed_at, terms.timezone) + timedelta(days=terms.reopening.within_days)
+    return end_of_day(terms, last)
+
+
+def paused_days(terms: Terms, paused_at: datetime, resumed_at: datetime) -> int:
+    """The days the answer's clock stood still, counted as the promise counts them: the days
+    after the pause's day up to the resume's day (business days only, for a promise in them)."""
+    first, last = local_day(paused_at, terms.timezone), local_day(resumed_at, terms.timezone)
+    if terms.answer.counting == "calendar":
+        return max(0, (last - first).days)
+    span = (last - first).days
+    return sum(is_business_day(terms, first + timedelta(days=n)) for n in range(1, span + 1))
+
+
+def postponed(terms: Terms, due: datetime, days: int) -> datetime:
+    """`due` moved `days` later in the promise's counting, to the end of that day."""
+    if days <= 0:
+        return due
+    last, _ = count_days(terms, local_day(due, terms.timezone), days, terms.answer.counting)
+    return end_of_day(terms, last)
+
+
 def mediator_for(conduct: Conduct, product: str) -> Mediator:
     """The mediator competent for `product`: a specialist first, else the general one."""
     wanted = product.casefold()

@@ -18,6 +18,7 @@ from complaints.models import (
     Action,
     Complaint,
     Escalation,
+    Event,
     ReferenceCounter,
     RelatedComplaint,
     Response,
@@ -229,6 +230,17 @@ def latest_referral(*, session: Session, complaint_id: int) -> Escalation | None
         select(Escalation)
         .where(Escalation.complaint_id == complaint_id, Escalation.level == "mediator")
         .order_by(Escalation.at.desc(), Escalation.id.desc())
+        .limit(1)
+    )
+    return session.scalars(query).first()
+
+
+def last_event(*, session: Session, complaint_id: int, action: str) -> Event | None:
+    """The complaint's latest event of `action`."""
+    query = (
+        select(Event)
+        .where(Event.complaint_id == complaint_id, Event.action == action)
+        .order_by(Event.id.desc())
         .limit(1)
     )
     return session.scalars(query).first()

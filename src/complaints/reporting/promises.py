@@ -21,6 +21,9 @@ from complaints.models import Complaint, OutboxMessage, OutboxStatus
 from complaints.reporting.sql import Scope, share
 
 BY = ("channel", "product", "region")
+# Closed without an answer being owed any more: the customer withdrew, or never sent the
+# information asked (each counts as a breach only if it came after the promised date).
+NOT_OWED = ("withdrawn", "no_information")
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,21 @@ class Promise:
     key: str
     due: ColumnElement[bool]  # the promise has fallen due
     kept: ColumnElement[bool]  # ... and was kept
+
+
+def _owed() -> ColumnElement[bool]:
+    """The first answer is owed by its promised date: the clock did not stop for information
+    before that date (resumed, the date moved on by the days paused), nor did the complaint
+    close before it without an answer being owed."""
+    c = Complaint
+    return and_(
+        or_(c.paused_at.is_(None), c.paused_at > c.promised_answer_by),
+        or_(
+            c.closure_reason.is_(None),
+            c.closure_reason.not_in(NOT_OWED),
+            c.closed_at > c.promised_answer_by,
+        ),
+    )
 
 
 def promises(now: datetime) -> list[Promise]:
@@ -45,7 +63,7 @@ def promises(now: datetime) -> list[Promise]:
         ),
         Promise(
             "answer",
-            or_(c.first_answer_sent_at.is_not(None), c.promised_answer_by < now),
+            or_(c.first_answer_sent_at.is_not(None), and_(c.promised_answer_by < now, _owed())),
             c.first_answer_sent_at <= c.promised_answer_by,
         ),
         Promise(
@@ -138,13 +156,28 @@ def _cause(key: str, row: Any, now: datetime) -> dict[str, Any]:
     return {"kind": "answer_not_delivered"}
 
 
+def _paused(session: Session, scope: Scope) -> dict[str, int]:
+    """The complaints whose answer's clock stood still for information, and the days it did:
+    the answer promise excludes them (its date moved on by as many days)."""
+    c = Complaint
+    row = session.execute(
+        select(
+            func.count().filter(or_(c.paused_days > 0, c.paused_at.is_not(None))),
+            func.coalesce(func.sum(c.paused_days), 0),
+        ).where(*scope.where())
+    ).one()
+    return {"complaints": int(row[0]), "days": int(row[1])}
+
+
 def register(
     *, app: App, scope: Scope, now: datetime, breaches_limit: int = 200
 ) -> list[dict[str, Any]]:
-    """Each promise: overall rate, per channel/product/region, and its breaches (most recent first)."""
+    """Each promise: overall rate, per channel/product/region, and its breaches (most recent
+    first); the answer's says how much paused time it excludes."""
     out = []
     with app.db.reader() as session:
         overall, by = _rates(session, scope, now)
+        paused = _paused(session, scope)
         for promise in promises(now):
             broken = session.execute(
                 select(
@@ -169,6 +202,7 @@ def register(
                         {"reference": r.reference, "cause": _cause(promise.key, r, now)}
                         for r in broken
                     ],
+                    **({"paused": paused} if promise.key == "answer" else {}),
                 }
             )
     return out

@@ -14,7 +14,15 @@ from complaints.models import Complaint
 from complaints.services.history import Actor, move
 
 # Why a complaint is closed; each has its words in the closure e-mail.
-REASONS = ("satisfied", "no_feedback", "mediation", "closed_by_staff")
+REASONS = (
+    "satisfied",
+    "no_feedback",
+    "mediation",
+    "closed_by_staff",
+    "merged",
+    "no_information",
+    "withdrawn",
+)
 
 
 def close_and_tell(
@@ -29,10 +37,14 @@ def close_and_tell(
     reason: str,
     data: dict[str, Any] | None = None,
     note: str = "",
+    **told: Any,
 ) -> datetime:
-    """Take the closing `step` for `why` (one of REASONS) and queue the closure e-mail."""
+    """Take the closing `step` for `why` (one of REASONS) and queue the closure e-mail (which
+    may also say what `told` gives it, e.g. the primary a duplicate was merged into)."""
     assert why in REASONS, why
     complaint.closure_reason = why
     at = move(session, complaint, step, at=at, actor=actor, reason=reason, data=data)
-    to_customer(session, app, complaint=complaint, kind="closure", at=at, why=why, note=note)
+    to_customer(
+        session, app, complaint=complaint, kind="closure", at=at, why=why, note=note, **told
+    )
     return at

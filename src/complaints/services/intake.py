@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from complaints import policy, repository, triage
 from complaints.app import App
 from complaints.clock import at_or_now, now
-from complaints.conduct import LISTED
+from complaints.conduct import LISTED, Terms
 from complaints.dates import local_day, zone
 from complaints.errors import NotListed, RuleViolation
 from complaints.intake import Intake
@@ -113,16 +114,97 @@ def _receipt(complaint: Complaint) -> Receipt:
     )
 
 
+def add(
+    session: Session,
+    app: App,
+    intake: Intake,
+    *,
+    at: datetime,
+    received_at: datetime,
+    terms: tuple[int, Terms],
+    follows: str | None = None,
+) -> Complaint:
+    """Store a new complaint, its first Event and its promises in the caller's transaction
+    (`terms`: promises.current(app), read before it began); `follows`: the complaint it
+    follows up, if any."""
+    terms_id, rules = terms
+    found = triage.classify(app.conduct, subject=intake.subject, description=intake.description)
+    acknowledge = policy.acknowledge_due(rules, at)
+    answer = policy.answer_due(
+        rules, channel=intake.channel.value, severity=found.severity, received_at=received_at
+    )
+    referral = policy.referral_due(rules, answer.at)
+    person = Complainant(
+        name=intake.name, email=str(intake.email), phone=intake.phone, language=intake.language
+    )
+    complaint = Complaint(
+        reference=repository.allocate_reference(
+            session=session, year=local_day(received_at, rules.timezone).year
+        ),
+        tracking_token=secrets.token_urlsafe(24),
+        complainant=person,
+        state=State.RECEIVED,
+        channel=intake.channel,
+        language=intake.language,
+        subject=intake.subject,
+        description=intake.description,
+        desired_outcome=intake.desired_outcome,
+        product=intake.product,
+        region=intake.region,
+        customer_type=intake.customer_type,
+        consent_contact=intake.consent_contact,
+        consent_share=intake.consent_share,
+        received_at=received_at,
+        terms_id=terms_id,
+        acknowledge_by=acknowledge.at,
+        answer_by=answer.at,
+        promised_answer_by=answer.at,
+        refer_by=referral.at,
+        escalation_level=0,
+        reviews_done=0,
+        category=found.category,
+        severity=found.severity,
+        priority=found.priority,
+        needs_attention=False,
+    )
+    refresh_wake(complaint)
+    session.add(complaint)
+    session.flush()
+    record(
+        session,
+        complaint,
+        at=received_at,
+        actor=Actor("customer", "complainant"),
+        action="received",
+        reason=f"complaint received by {intake.channel.value}",
+        data={
+            "channel": intake.channel.value,
+            "received_on": received_at.isoformat() if received_at != at else None,
+            "triage": {
+                "category": found.category,
+                "severity": found.severity,
+                "priority": found.priority,
+                "keywords": list(found.matched),
+            },
+            "promises": {
+                "acknowledge": acknowledge.rule,
+                "answer": answer.rule,
+                "referral": referral.rule,
+            },
+            "terms": terms_id,
+            "consent": {"contact": intake.consent_contact, "share": intake.consent_share},
+            **({"follows": follows} if follows else {}),
+        },
+        visible=True,
+        to_state=State.RECEIVED,
+    )
+    return complaint
+
+
 def _receive(
     app: App, intake: Intake, at: datetime, received_at: datetime, idempotency_key: str | None
 ) -> Receipt:
-    terms_id, terms = promises.current(app)
-    found = triage.classify(app.conduct, subject=intake.subject, description=intake.description)
-    acknowledge = policy.acknowledge_due(terms, at)
-    answer = policy.answer_due(
-        terms, channel=intake.channel.value, severity=found.severity, received_at=received_at
-    )
-    referral = policy.referral_due(terms, answer.at)
+    terms = promises.current(app)
     with app.db.transaction() as session:
         if idempotency_key is not None:
             seen = session.get(IdempotencyKey, idempotency_key)
@@ -132,69 +214,7 @@ def _receive(
                         "this Idempotency-Key was used for a different complaint"
                     )
                 return _receipt(repository.get(session=session, reference=seen.reference))
-        person = Complainant(
-            name=intake.name, email=str(intake.email), phone=intake.phone, language=intake.language
-        )
-        complaint = Complaint(
-            reference=repository.allocate_reference(
-                session=session, year=local_day(received_at, terms.timezone).year
-            ),
-            tracking_token=secrets.token_urlsafe(24),
-            complainant=person,
-            state=State.RECEIVED,
-            channel=intake.channel,
-            language=intake.language,
-            subject=intake.subject,
-            description=intake.description,
-            desired_outcome=intake.desired_outcome,
-            product=intake.product,
-            region=intake.region,
-            customer_type=intake.customer_type,
-            consent_contact=intake.consent_contact,
-            consent_share=intake.consent_share,
-            received_at=received_at,
-            terms_id=terms_id,
-            acknowledge_by=acknowledge.at,
-            answer_by=answer.at,
-            promised_answer_by=answer.at,
-            refer_by=referral.at,
-            escalation_level=0,
-            reviews_done=0,
-            category=found.category,
-            severity=found.severity,
-            priority=found.priority,
-            needs_attention=False,
-        )
-        refresh_wake(complaint)
-        session.add(complaint)
-        session.flush()
-        record(
-            session,
-            complaint,
-            at=received_at,
-            actor=Actor("customer", "complainant"),
-            action="received",
-            reason=f"complaint received by {intake.channel.value}",
-            data={
-                "channel": intake.channel.value,
-                "received_on": received_at.isoformat() if received_at != at else None,
-                "triage": {
-                    "category": found.category,
-                    "severity": found.severity,
-                    "priority": found.priority,
-                    "keywords": list(found.matched),
-                },
-                "promises": {
-                    "acknowledge": acknowledge.rule,
-                    "answer": answer.rule,
-                    "referral": referral.rule,
-                },
-                "terms": terms_id,
-                "consent": {"contact": intake.consent_contact, "share": intake.consent_share},
-            },
-            visible=True,
-            to_state=State.RECEIVED,
-        )
+        complaint = add(session, app, intake, at=at, received_at=received_at, terms=terms)
         if idempotency_key is not None:
             session.add(
                 IdempotencyKey(

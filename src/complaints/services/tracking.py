@@ -13,6 +13,7 @@ from complaints.dates import long_date
 from complaints.errors import NotFound
 from complaints.lifecycle import LABELS, State
 from complaints.models import Event, OutboxMessage, Response
+from complaints.services import merging
 from complaints.services import terms as promises
 
 # What each customer-visible step means to the customer. What was sent is told once the mail
@@ -31,6 +32,9 @@ STEPS = {
         "record_mediation_outcome": "Avis du médiateur reçu",
         "close": "Clôturée",
         "close_without_feedback": "Clôturée sans réponse à l'enquête",
+        "merge": "Réunie à une autre réclamation",
+        "unmerge": "De nouveau traitée à part",
+        "email_sent:unmerged": "Avis de traitement à part envoyé",
     },
     "en": {
         "received": "Complaint received",
@@ -45,6 +49,9 @@ STEPS = {
         "record_mediation_outcome": "Mediator's opinion received",
         "close": "Closed",
         "close_without_feedback": "Closed without an answer to the survey",
+        "merge": "Joined to another complaint",
+        "unmerge": "Handled separately again",
+        "email_sent:unmerged": "Notice of separate handling sent",
     },
 }
 
@@ -119,6 +126,7 @@ def tracking(*, app: App, token: str) -> dict[str, Any]:
             else None,
             "mediator": mediator.model_dump(mode="json") if mediator else None,
             "survey_path": survey_path,
+            "merged_into": merging.joined_to(session, complaint),
         }
 
 

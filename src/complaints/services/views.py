@@ -12,6 +12,7 @@ from complaints.app import App
 from complaints.clock import at_or_now
 from complaints.lifecycle import State
 from complaints.models import Action, Complaint, Event, OutboxMessage, Survey
+from complaints.services import merging
 from complaints.services.history import record
 from complaints.services.staff import staff_actor
 from complaints.words import explain
@@ -150,6 +151,7 @@ def show(
                 for s in surveys
             ],
             "related": repository.related(session=session, complaint_id=complaint.id),
+            **merging.merges(session, complaint, days=app.conduct.triage.duplicate_window_days),
             "actions": [
                 {
                     "kind": a.kind.value,

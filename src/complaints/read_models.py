@@ -1,0 +1,142 @@
+"""What `show` and `list` return, typed: the staff API's response models, the CLI's JSON, the
+staff page's data. A moment is written one way everywhere (ISO 8601 with its offset)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from complaints.lifecycle import Party, State
+from complaints.models import Channel
+
+
+def iso(moment: datetime | None) -> str | None:
+    """A moment as the read models write it: 2026-03-02T09:00:00+00:00."""
+    return moment.isoformat() if moment else None
+
+
+Moment = Annotated[datetime, PlainSerializer(iso, return_type=str)]
+
+
+class _Read(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+
+class Summary(_Read):
+    """One line of the list: the facts and dates a handler sorts and filters by."""
+
+    reference: str
+    state: State
+    channel: Channel
+    product: str
+    region: str
+    customer_type: str
+    category: str | None
+    severity: str
+    priority: int
+    received_at: Moment
+    acknowledge_by: Moment
+    acknowledged_at: Moment | None
+    acknowledgement_sent_at: Moment | None
+    answer_by: Moment
+    promised_answer_by: Moment | None
+    refer_by: Moment | None
+    answered_at: Moment | None
+    first_answer_sent_at: Moment | None
+    survey_at: Moment | None
+    feedback_by: Moment | None
+    closed_at: Moment | None
+    closure_reason: str | None
+    escalation_level: int
+    reviews_done: int
+    mediator: str | None
+    overdue: bool
+    needs_attention: bool
+    assignee: str | None
+    waiting_on: Party
+    paused_days: int
+    info_due_by: Moment | None
+    reopened: int
+
+
+class Person(_Read):
+    name: str
+    email: str
+    phone: str | None
+    language: str
+
+
+class Consent(_Read):
+    contact: bool
+    share: bool
+
+
+class Deadline(_Read):
+    promise: str
+    due: str
+    explained: str
+
+
+class Opinion(_Read):
+    round: int
+    sent_at: Moment | None
+    answered_at: Moment | None
+    satisfied: bool | None
+    comment: str
+
+
+class PlannedAction(_Read):
+    kind: str
+    description: str
+    owner: str
+    due_on: date
+    done_at: Moment | None
+
+
+class Email(_Read):
+    kind: str
+    to: str
+    status: str
+    attempts: int
+    sent_at: Moment | None
+    message_id: str
+
+
+class Entry(_Read):
+    """One event of the history."""
+
+    at: Moment
+    recorded_at: Moment | None
+    actor: str
+    action: str
+    from_: str | None = Field(alias="from", serialization_alias="from")
+    to: str | None
+    reason: str
+    data: dict[str, Any]
+
+
+class ComplaintView(Summary):
+    """One complaint, whole: what `show` prints and GET /api/staff/complaints/{ref} answers."""
+
+    subject: str
+    description: str
+    desired_outcome: str
+    complainant: Person
+    consent: Consent
+    anonymised_at: Moment | None
+    simulated_clock: bool
+    deadlines: list[Deadline]
+    feedback: list[Opinion]
+    related: list[str]
+    actions: list[PlannedAction]
+    emails: list[Email]
+    history: list[Entry]
+    merged_into: str | None = None
+    merged: list[dict[str, Any]] = []
+    duplicates: list[str] = []
+
+    def plain(self) -> dict[str, Any]:
+        """JSON-ready data (the CLI's --json, the pages)."""
+        return self.model_dump(mode="json", by_alias=True)
