@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import (
@@ -66,9 +66,6 @@ def error_page(
     )
     page.headers.update(headers or {})
     return page
-
-
-Handler = Callable[[Request, Exception], Awaitable[Response]]
 
 
 def install(web: FastAPI) -> None:

@@ -220,7 +220,7 @@ def audit(
                     bar.analysed_by_a_person,
                 )
             ],
-            {"reopen_rate": overview["reopen_rate"]},
+            {"reopen_rate": overview["reopen_rate"], "reopened_rate": overview["reopened_rate"]},
             ["priority_by_severity"],
         ),
         Item("charges", [], {}, ["free_of_charge"]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from complaints import repository
@@ -58,11 +58,13 @@ def _period(session: Session, scope: Scope, now: datetime) -> dict[str, int]:
             n(c.first_answer_sent_at.is_not(None)),
             n(c.reviews_done > 0),
             n(c.acknowledgement_sent_at.is_not(None)),
+            n(c.reopened > 0),
+            n(or_(c.closed_at.is_not(None), c.reopened > 0)),  # closed, even if reopened since
             *counts(now)[:4],  # acknowledge (due, kept), answer (due, kept)
         ).where(*scope.where())
     ).one()
-    keys = ["total", "answered", "reopened", "acknowledged", "ack_due", "ack_kept"]
-    keys += ["answer_due", "answer_kept"]
+    keys = ["total", "answered", "reopened", "acknowledged", "reopened_after_closure", "closed"]
+    keys += ["ack_due", "ack_kept", "answer_due", "answer_kept"]
     return {key: int(value) for key, value in zip(keys, row, strict=True)}
 
 
@@ -151,7 +153,9 @@ def overview(*, app: App, scope: Scope, now: datetime) -> dict[str, Any]:
                 "satisfied": surveys[2],
                 "rate": share(surveys[2], surveys[0]),
             },
-            "reopen_rate": share(period["reopened"], answered),
+            "reopen_rate": share(period["reopened"], answered),  # answers reviewed
+            # Closed complaints reopened since (within the window: a later request is new).
+            "reopened_rate": share(period["reopened_after_closure"], period["closed"]),
             "answered": answered,
         }
 

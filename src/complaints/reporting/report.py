@@ -67,7 +67,7 @@ def to_csv(report: dict[str, Any]) -> str:
     rows = _Cells(out)
     rows.writerow(["section", "key", "value"])
     f = report["figures"]
-    for key in ("total", "answered", "open_now", "overdue_now", "reopen_rate"):
+    for key in ("total", "answered", "open_now", "overdue_now", "reopen_rate", "reopened_rate"):
         rows.writerow(["summary", key, f[key]])
     for part in ("acknowledgement_hours", "answer_days", "escalations", "satisfaction"):
         for key, value in f[part].items():
@@ -79,6 +79,8 @@ def to_csv(report: dict[str, Any]) -> str:
         rows.writerow(["per_month", month, n])
     for promise in report["promises"]:
         rows.writerow(["promise_rate", promise["key"], promise["rate"]])
+        for key, value in promise.get("paused", {}).items():  # the paused time it excludes
+            rows.writerow([f"promise_{promise['key']}_paused", key, value])
         for dimension, groups in promise["by"].items():
             for group in groups:
                 rows.writerow(
@@ -139,7 +141,7 @@ def to_html(app: App, report: dict[str, Any], public: bool = False, lang: str | 
 
     def fact(key: str, value: Any) -> str:
         """An audit fact's value, written as its kind asks."""
-        if key in ("reopen_rate", "satisfaction"):
+        if key in ("reopen_rate", "reopened_rate", "satisfaction"):
             return pct(value)
         if key in ("ack_median", "answer_median"):
             return num(value, words["report"]["hours" if key == "ack_median" else "days"])
