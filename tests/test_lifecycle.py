@@ -85,7 +85,6 @@ GRID = {
         "withdraw>closed",
         "assign>=",
         "link>=",
-        "merge>closed",
     ],
     "answered": [
         "send_survey>awaiting_feedback",

@@ -397,7 +397,7 @@ TRANSITIONS: dict[str, Transition] = {
         frozenset(State), None, frozenset({AGENT}), W("liée à une autre réclamation", "linked")
     ),
     Step.MERGE: Transition(
-        OPEN_STATES,
+        OPEN_STATES - {S.AWAITING_INFORMATION},  # it would forget where the information leads
         S.CLOSED,
         frozenset({AGENT}),
         W("fusionnée dans une autre réclamation", "merged into another complaint"),

@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from complaints.models import Complainant, Complaint, Event, OutboxMessage, RelatedComplaint
+from complaints.models_ops import OutboxStatus
 
 STAFF_LINK = "linked by staff"
 
@@ -77,8 +78,11 @@ def cancel_pending(*, session: Session, complaint_id: int) -> int:
     """Cancel the complaint's e-mails not yet sent; how many."""
     done = session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.complaint_id == complaint_id, OutboxMessage.status == "pending")
-        .values(status="cancelled", claimed_until=None)
+        .where(
+            OutboxMessage.complaint_id == complaint_id,
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
+        .values(status=OutboxStatus.CANCELLED, claimed_until=None)
         .execution_options(synchronize_session=False)
     )
     return int(getattr(done, "rowcount", 0) or 0)

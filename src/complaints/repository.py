@@ -116,6 +116,14 @@ def advance_chain(
             set_committed_value(held, name, value)
 
 
+def tracking_tokens(*, session: Session, references: Collection[str]) -> dict[str, str]:
+    """The tracking token of each of `references` found."""
+    query = select(Complaint.reference, Complaint.tracking_token).where(
+        Complaint.reference.in_(list(references))
+    )
+    return {str(row[0]): str(row[1]) for row in session.execute(query)}
+
+
 def find_by_tracking_token(*, session: Session, token: str) -> Complaint | None:
     return session.scalars(select(Complaint).where(Complaint.tracking_token == token)).one_or_none()
 

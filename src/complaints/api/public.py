@@ -1,4 +1,5 @@
-"""The customer's pages, no login: complaint form and tracking page (the survey: survey_pages)."""
+"""The customer's pages, no login: the complaint form (the tracking page: tracking_pages; the
+survey: survey_pages)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from complaints import policy
-from complaints.api.deps import AppDep, Lang, client_address, language
-from complaints.api.pages import message, render, render_with_form, strings
+from complaints.api.deps import AppDep, Lang, client_address
+from complaints.api.pages import message, render_with_form, strings
 from complaints.dates import in_a_while
-from complaints.errors import NotFound, NotListed
+from complaints.errors import NotListed
 from complaints.intake import PublicIntake
-from complaints.mail.compose import tracking_path
-from complaints.services import intake, tracking
+from complaints.services import intake
 
 router = APIRouter(include_in_schema=False)
 CONSENTS = ("consent_contact", "consent_share")  # checkboxes, never ticked in advance
@@ -133,24 +133,4 @@ async def submit(app: AppDep, request: Request, lang: Lang) -> Response:
     request.app.state.on_intake()
     return RedirectResponse(
         f"/suivi/{receipt.tracking_token}?nouveau=1&lang={values['language']}", status_code=303
-    )
-
-
-@router.get("/suivi/{token}", response_class=HTMLResponse)
-def track(app: AppDep, request: Request, token: str, nouveau: int = 0) -> HTMLResponse:
-    """The customer's view of the complaint: state, dates, steps, the answer once sent."""
-    try:
-        data = tracking.tracking(app=app, token=token)
-    except NotFound:
-        return message(app, request, language(request), 404, "not_found")
-    url = f"{app.settings.public_base_url}{tracking_path(token)}"
-    return render(
-        app,
-        request,
-        "track",
-        data["lang"],
-        c=data,
-        new=bool(nouveau),
-        tracking_url=url,
-        switch_url=None,
     )

@@ -17,6 +17,7 @@ from complaints.api import (
     staff_api,
     staff_pages,
     survey_pages,
+    tracking_pages,
 )
 from complaints.api.security import Csrf, RateLimit, guard, secret_key
 from complaints.app import App
@@ -45,6 +46,7 @@ def create_web_app(app: App, on_intake: Callable[[], None] | None = None) -> Fas
         staff_pages.router,
         public.router,
         survey_pages.router,
+        tracking_pages.router,
     ):
         web.include_router(router)
     errors.install(web)

@@ -77,6 +77,8 @@ def link(*, app: App, reference: str, by: str, other: str, at: datetime | None =
 
 
 def _refuse_primary(session: Session, duplicate: Complaint, primary: Complaint) -> None:
+    """Refuse a primary that is merged or closed, and a duplicate that is itself a primary
+    (merges never chain)."""
     if primary.merged_into_id is not None:
         raise RuleViolation(
             f"cannot merge {duplicate.reference} into {primary.reference}: it was itself merged"

@@ -7,68 +7,71 @@ from typing import Any
 
 from sqlalchemy import select
 
-from complaints import policy, repository
+from complaints import lifecycle, policy, repository
 from complaints.app import App
+from complaints.clock import at_or_now
 from complaints.dates import long_date
 from complaints.errors import NotFound
 from complaints.lifecycle import LABELS, State
 from complaints.models import Event, OutboxMessage, Response
 from complaints.services import merging
 from complaints.services import terms as promises
+from complaints.services.tracking_forms import forms
 
-# What each customer-visible step means to the customer. What was sent is told once the mail
-# server accepted it ("email_sent:<kind>"), never when it was only queued.
-STEPS = {
+# What the customer reads of what is not a step of the lifecycle (whose words are the
+# lifecycle's): the complaint received, a complaint opened to follow it, and what was sent, once
+# the mail server accepted it ("email_sent:<kind>"), never when it was only queued.
+EVENTS = {
     "fr": {
         "received": "Réclamation reçue",
+        "follow_up": "Nouvelle réclamation {created} ouverte à la suite de celle-ci",
         "email_sent:acknowledgement": "Accusé de réception envoyé",
-        "start_analysis": "Analyse commencée",
         "email_sent:answer": "Réponse envoyée",
         "email_sent:survey": "Enquête de satisfaction envoyée",
         "email_sent:closure": "Avis de clôture envoyé",
-        "record_satisfaction": "Vous êtes satisfait(e)",
-        "reopen_for_review": "Réexamen à votre demande",
-        "refer_to_mediator": "Transmise au médiateur",
-        "record_mediation_outcome": "Avis du médiateur reçu",
-        "close": "Clôturée",
-        "close_without_feedback": "Clôturée sans réponse à l'enquête",
-        "merge": "Réunie à une autre réclamation",
-        "unmerge": "De nouveau traitée à part",
         "email_sent:unmerged": "Avis de traitement à part envoyé",
+        "email_sent:information_request": "Demande d'informations envoyée",
+        "email_sent:information_reminder": "Rappel de la demande d'informations envoyé",
+        "email_sent:reopened": "Avis de réouverture envoyé",
     },
     "en": {
         "received": "Complaint received",
+        "follow_up": "New complaint {created} opened to follow this one",
         "email_sent:acknowledgement": "Acknowledgement sent",
-        "start_analysis": "Analysis started",
         "email_sent:answer": "Answer sent",
         "email_sent:survey": "Satisfaction survey sent",
         "email_sent:closure": "Closure notice sent",
-        "record_satisfaction": "You are satisfied",
-        "reopen_for_review": "Reviewed at your request",
-        "refer_to_mediator": "Referred to the mediator",
-        "record_mediation_outcome": "Mediator's opinion received",
-        "close": "Closed",
-        "close_without_feedback": "Closed without an answer to the survey",
-        "merge": "Joined to another complaint",
-        "unmerge": "Handled separately again",
         "email_sent:unmerged": "Notice of separate handling sent",
+        "email_sent:information_request": "Request for information sent",
+        "email_sent:information_reminder": "Reminder of the request for information sent",
+        "email_sent:reopened": "Notice of reopening sent",
     },
 }
 
 
-def tracking(*, app: App, token: str) -> dict[str, Any]:
-    """The tracking page of the complaint whose token this is (NotFound otherwise)."""
+def steps(lang: str) -> dict[str, str]:
+    """The words of every event the customer sees, by its key (see `_step`)."""
+    return {**lifecycle.customer_steps(lang), **EVENTS[lang]}
+
+
+def tracking(*, app: App, token: str, at: datetime | None = None) -> dict[str, Any]:
+    """The tracking page of the complaint whose token this is (NotFound otherwise), as of `at`
+    (now): with what the customer may do on it."""
+    at = at_or_now(at)
     with app.db.reader() as session:
         complaint = repository.find_by_tracking_token(session=session, token=token)
         if complaint is None:
             raise NotFound("no such complaint")
-        lang, zone = complaint.language, promises.of(session, complaint).timezone
-        events = session.scalars(
-            select(Event)
-            .where(Event.complaint_id == complaint.id, Event.customer_visible.is_(True))
-            .order_by(Event.id)
+        terms = promises.of(session, complaint)
+        lang, zone = complaint.language, terms.timezone
+        events = list(
+            session.scalars(
+                select(Event)
+                .where(Event.complaint_id == complaint.id, Event.customer_visible.is_(True))
+                .order_by(Event.id)
+            )
         )
-        steps = [(e.at, _step(e)) for e in events]
+        words = steps(lang)
         answer = session.scalars(
             select(Response)
             .where(Response.complaint_id == complaint.id)
@@ -113,9 +116,9 @@ def tracking(*, app: App, token: str) -> dict[str, Any]:
             "answered_on_time": answered is not None
             and not policy.passed(complaint.answer_by, answered),
             "history": [
-                {"on": day(at), "what": STEPS[lang][step]}
-                for at, step in steps
-                if step in STEPS[lang]
+                {"on": day(e.at), "what": words[_step(e)].format(**(e.data or {}))}
+                for e in events
+                if _step(e) in words
             ],
             "answer": {
                 "on": day(answer.at),
@@ -127,11 +130,12 @@ def tracking(*, app: App, token: str) -> dict[str, Any]:
             "mediator": mediator.model_dump(mode="json") if mediator else None,
             "survey_path": survey_path,
             "merged_into": merging.joined_to(session, complaint),
+            **forms(session, terms, complaint, events, at),
         }
 
 
 def _step(event: Event) -> str:
-    """The key of a customer-visible event in STEPS."""
+    """The key of a customer-visible event in `steps`."""
     if event.action == "email_sent":
         return f"email_sent:{(event.data or {}).get('kind')}"
     return event.action
