@@ -23,6 +23,10 @@ Moment = Annotated[datetime, PlainSerializer(iso, return_type=str)]
 class _Read(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True)
 
+    def plain(self) -> dict[str, Any]:
+        """JSON-ready data (the CLI's --json, the pages)."""
+        return self.model_dump(mode="json", by_alias=True)
+
 
 class Summary(_Read):
     """One line of the list: the facts and dates a handler sorts and filters by."""
@@ -136,7 +140,3 @@ class ComplaintView(Summary):
     merged_into: str | None = None
     merged: list[dict[str, Any]] = []
     duplicates: list[str] = []
-
-    def plain(self) -> dict[str, Any]:
-        """JSON-ready data (the CLI's --json, the pages)."""
-        return self.model_dump(mode="json", by_alias=True)

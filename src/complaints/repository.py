@@ -15,7 +15,6 @@ from sqlalchemy.orm.util import identity_key
 from complaints.errors import NotFound
 from complaints.lifecycle import ANSWER_CLOCK_STATES, ANSWER_WAKE_STATES, State
 from complaints.models import (
-    Action,
     Complaint,
     Escalation,
     Event,
@@ -218,11 +217,6 @@ def related(*, session: Session, complaint_id: int) -> list[str]:
         .where(RelatedComplaint.complaint_id == complaint_id)
         .order_by(Complaint.reference)
     )
-    return list(session.scalars(query))
-
-
-def actions_of(*, session: Session, complaint_id: int) -> list[Action]:
-    query = select(Action).where(Action.complaint_id == complaint_id).order_by(Action.id)
     return list(session.scalars(query))
 
 

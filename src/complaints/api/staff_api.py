@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
@@ -14,6 +14,7 @@ from complaints.api.deps import AppDep, IdempotencyKey, StaffDep
 from complaints.api.intake_api import Created, created
 from complaints.intake import Intake
 from complaints.lifecycle import Party, State, states_waiting_on
+from complaints.read_models import ComplaintView, Summary
 from complaints.services import intake, views
 from complaints.staff_steps import STEPS, StaffStep
 
@@ -38,7 +39,7 @@ def list_complaints(
     assignee: Annotated[str | None, Query(max_length=120)] = None,
     waiting_on: Party | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-) -> list[dict[str, Any]]:
+) -> list[Summary]:
     """Complaints by answer date, filtered by state, whom they wait on (staff, customer,
     mediator…), overdue, product, region, customer type, assignee."""
     states = set(state or State)
@@ -83,10 +84,10 @@ def record(
     return created(app, receipt)
 
 
-@router.get("/complaints/{reference}")
-def read(reference: str, app: AppDep, member: StaffDep) -> dict[str, Any]:
+@router.get("/complaints/{reference}", response_model=ComplaintView, response_model_by_alias=True)
+def read(reference: str, app: AppDep, member: StaffDep) -> ComplaintView:
     """One complaint with its whole history (this access is logged)."""
-    return views.show(app=app, reference=reference, viewer=member.name)
+    return views.view(app=app, reference=reference, viewer=member.name)
 
 
 def _route(spec: StaffStep) -> Callable[..., Moved]:

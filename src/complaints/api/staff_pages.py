@@ -50,7 +50,8 @@ def board(app: AppDep, request: Request, lang: Lang, member: PageStaff) -> HTMLR
         if STAFF_COOKIE in request.cookies:  # ended, idle or never valid: forget it
             page.delete_cookie(STAFF_COOKIE, **_cookie_options(app))
         return page
-    rows = views.list_complaints(app=app, states=sorted(OPEN_STATES), overdue=False, limit=500)
+    found = views.list_complaints(app=app, states=sorted(OPEN_STATES), overdue=False, limit=500)
+    rows = [row.plain() for row in found]
     rows.sort(key=lambda row: (not row["overdue"], row["answer_by"]))
     return render_with_form(app, request, "staff_list", lang, rows=rows, member=member)
 

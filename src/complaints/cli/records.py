@@ -212,9 +212,10 @@ def list_(
     """List complaints, most urgent answer date first."""
     from complaints.services.views import list_complaints
 
-    rows = list_complaints(
+    found = list_complaints(
         app=the_app(), states=state or [], overdue=overdue, as_of=parse_time(as_of), limit=limit
     )
+    rows = [row.plain() for row in found]
     if json:
         emit_json(rows)
         return

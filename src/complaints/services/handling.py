@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from complaints import policy, repository
+from complaints import policy, record_queries, repository
 from complaints.app import App
 from complaints.clock import at_or_now
 from complaints.dates import local_day, long_date
@@ -136,7 +136,7 @@ def respond(
         raise Invalid("the answer must not be empty")
     with app.db.transaction() as session:
         complaint, actor, at = _taking(session, app, reference, by, at)
-        actions = repository.actions_of(session=session, complaint_id=complaint.id)
+        actions = record_queries.actions_of(session=session, complaint_id=complaint.id)
         # A second answer (after a review) tells what is new since the first.
         before = repository.last_answer_at(session=session, complaint_id=complaint.id)
         new = [a for a in actions if before is None or a.planned_at > before]

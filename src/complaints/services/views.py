@@ -1,66 +1,71 @@
-"""Read models: what `show` and `list` print, as plain data (JSON-ready)."""
+"""What `show` and `list` return: the read models of read_models.py, filled."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
-from complaints import lifecycle, repository
+from complaints import lifecycle, record_queries, repository
 from complaints.app import App
 from complaints.clock import at_or_now
 from complaints.lifecycle import State
-from complaints.models import Action, Complaint, Event, OutboxMessage, Survey
+from complaints.models import Complaint, Event
+from complaints.read_models import (
+    ComplaintView,
+    Consent,
+    Deadline,
+    Email,
+    Entry,
+    Opinion,
+    Person,
+    PlannedAction,
+    Summary,
+)
 from complaints.services import merging
 from complaints.services.history import record
 from complaints.services.staff import staff_actor
 from complaints.words import explain
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+def summary(complaint: Complaint, as_of: datetime) -> Summary:
+    c = complaint
+    return Summary(
+        reference=c.reference,
+        state=c.state,
+        channel=c.channel,
+        product=c.product,
+        region=c.region,
+        customer_type=c.customer_type,
+        category=c.category,
+        severity=c.severity,
+        priority=c.priority,
+        received_at=c.received_at,
+        acknowledge_by=c.acknowledge_by,
+        acknowledged_at=c.acknowledged_at,
+        acknowledgement_sent_at=c.acknowledgement_sent_at,
+        answer_by=c.answer_by,
+        promised_answer_by=c.promised_answer_by,
+        refer_by=c.refer_by,
+        answered_at=c.answered_at,
+        first_answer_sent_at=c.first_answer_sent_at,
+        survey_at=c.survey_at,
+        feedback_by=c.feedback_by,
+        closed_at=c.closed_at,
+        closure_reason=c.closure_reason,
+        escalation_level=c.escalation_level,
+        reviews_done=c.reviews_done,
+        mediator=c.mediator_key,
+        overdue=lifecycle.overdue(c, as_of),
+        needs_attention=c.needs_attention,
+        assignee=c.assignee,
+        waiting_on=lifecycle.waiting_on(c.state),
+        paused_days=c.paused_days,
+        info_due_by=c.info_due_by,
+        reopened=c.reopened,
+    )
 
 
-def summary(complaint: Complaint, as_of: datetime) -> dict[str, Any]:
-    overdue = lifecycle.overdue(complaint, as_of)
-    return {
-        "reference": complaint.reference,
-        "state": complaint.state.value,
-        "channel": complaint.channel.value,
-        "product": complaint.product,
-        "region": complaint.region,
-        "customer_type": complaint.customer_type,
-        "category": complaint.category,
-        "severity": complaint.severity,
-        "priority": complaint.priority,
-        "received_at": _iso(complaint.received_at),
-        "acknowledge_by": _iso(complaint.acknowledge_by),
-        "acknowledged_at": _iso(complaint.acknowledged_at),
-        "acknowledgement_sent_at": _iso(complaint.acknowledgement_sent_at),
-        "answer_by": _iso(complaint.answer_by),
-        "promised_answer_by": _iso(complaint.promised_answer_by),
-        "refer_by": _iso(complaint.refer_by),
-        "answered_at": _iso(complaint.answered_at),
-        "first_answer_sent_at": _iso(complaint.first_answer_sent_at),
-        "survey_at": _iso(complaint.survey_at),
-        "feedback_by": _iso(complaint.feedback_by),
-        "closed_at": _iso(complaint.closed_at),
-        "closure_reason": complaint.closure_reason,
-        "escalation_level": complaint.escalation_level,
-        "reviews_done": complaint.reviews_done,
-        "mediator": complaint.mediator_key,
-        "overdue": overdue,
-        "needs_attention": complaint.needs_attention,
-        "assignee": complaint.assignee,
-        "waiting_on": lifecycle.waiting_on(complaint.state).value,
-        "paused_days": complaint.paused_days,
-        "info_due_by": _iso(complaint.info_due_by),
-        "reopened": complaint.reopened,
-    }
-
-
-def _deadlines(app: App, events: list[Event], lang: str) -> list[dict[str, Any]]:
+def _deadlines(app: App, events: list[Event], lang: str) -> list[Deadline]:
     """Each promise made to the complaint, with how its date was computed (from the rule
     sealed in the event that made it)."""
     templates = app.settings.home / "templates"
@@ -71,16 +76,12 @@ def _deadlines(app: App, events: list[Event], lang: str) -> list[dict[str, Any]]
         if isinstance(data.get("promise"), dict):
             rules.append(data["promise"])
     return [
-        {
-            "promise": rule["promise"],
-            "due": rule["due"],
-            "explained": explain(templates, lang, rule),
-        }
+        Deadline(promise=rule["promise"], due=rule["due"], explained=explain(templates, lang, rule))
         for rule in rules
     ]
 
 
-def show(
+def view(
     *,
     app: App,
     reference: str,
@@ -88,7 +89,7 @@ def show(
     viewer: str | None = None,
     lang: str | None = None,
     channel: str = "the staff API",
-) -> dict[str, Any]:
+) -> ComplaintView:
     """One complaint: its facts, promises (explained), actions, e-mails, the customer's
     opinions and whole history, in `lang` (by default the organisation's).
 
@@ -109,84 +110,76 @@ def show(
             )
     with app.db.reader() as session:
         complaint = repository.get(session=session, reference=reference)
-        events = list(
-            session.scalars(
-                select(Event).where(Event.complaint_id == complaint.id).order_by(Event.id)
-            )
-        )
-        surveys = session.scalars(
-            select(Survey).where(Survey.complaint_id == complaint.id).order_by(Survey.round)
-        )
-        actions = session.scalars(
-            select(Action).where(Action.complaint_id == complaint.id).order_by(Action.id)
-        )
-        mails = session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.complaint_id == complaint.id)
-            .order_by(OutboxMessage.id)
-        )
-        return {
-            **summary(complaint, at_or_now(as_of)),
-            "subject": complaint.subject,
-            "description": complaint.description,
-            "desired_outcome": complaint.desired_outcome,
-            "complainant": {
-                "name": complaint.complainant.name,
-                "email": complaint.complainant.email,
-                "phone": complaint.complainant.phone,
-                "language": complaint.language,
-            },
-            "consent": {"contact": complaint.consent_contact, "share": complaint.consent_share},
-            "anonymised_at": _iso(complaint.anonymised_at),
-            "simulated_clock": app.db.is_simulated(),
-            "deadlines": _deadlines(app, events, lang),
-            "feedback": [
-                {
-                    "round": s.round,
-                    "sent_at": _iso(s.sent_at),
-                    "answered_at": _iso(s.answered_at),
-                    "satisfied": s.satisfied,
-                    "comment": s.comment,
-                }
-                for s in surveys
+        cid = complaint.id
+        events = record_queries.events_of(session=session, complaint_id=cid)
+        person = complaint.complainant
+        return ComplaintView(
+            **dict(summary(complaint, at_or_now(as_of))),
+            subject=complaint.subject,
+            description=complaint.description,
+            desired_outcome=complaint.desired_outcome,
+            complainant=Person(
+                name=person.name,
+                email=person.email,
+                phone=person.phone,
+                language=complaint.language,
+            ),
+            consent=Consent(contact=complaint.consent_contact, share=complaint.consent_share),
+            anonymised_at=complaint.anonymised_at,
+            simulated_clock=app.db.is_simulated(),
+            deadlines=_deadlines(app, events, lang),
+            feedback=[
+                Opinion(
+                    round=s.round,
+                    sent_at=s.sent_at,
+                    answered_at=s.answered_at,
+                    satisfied=s.satisfied,
+                    comment=s.comment,
+                )
+                for s in record_queries.surveys_of(session=session, complaint_id=cid)
             ],
-            "related": repository.related(session=session, complaint_id=complaint.id),
+            related=repository.related(session=session, complaint_id=cid),
             **merging.merges(session, complaint, days=app.conduct.triage.duplicate_window_days),
-            "actions": [
-                {
-                    "kind": a.kind.value,
-                    "description": a.description,
-                    "owner": a.owner,
-                    "due_on": a.due_on.isoformat(),
-                    "done_at": _iso(a.done_at),
-                }
-                for a in actions
+            actions=[
+                PlannedAction(
+                    kind=a.kind.value,
+                    description=a.description,
+                    owner=a.owner,
+                    due_on=a.due_on,
+                    done_at=a.done_at,
+                )
+                for a in record_queries.actions_of(session=session, complaint_id=cid)
             ],
-            "emails": [
-                {
-                    "kind": m.kind,
-                    "to": m.recipient,
-                    "status": m.status,
-                    "attempts": m.attempts,
-                    "sent_at": _iso(m.sent_at),
-                    "message_id": m.message_id,
-                }
-                for m in mails
+            emails=[
+                Email(
+                    kind=m.kind,
+                    to=m.recipient,
+                    status=m.status,
+                    attempts=m.attempts,
+                    sent_at=m.sent_at,
+                    message_id=m.message_id,
+                )
+                for m in record_queries.mails_of(session=session, complaint_id=cid)
             ],
-            "history": [
-                {
-                    "at": e.at.isoformat(),
-                    "recorded_at": _iso(e.recorded_at),
-                    "actor": f"{e.actor_kind}:{e.actor}",
-                    "action": e.action,
-                    "from": e.from_state,
-                    "to": e.to_state,
-                    "reason": e.reason,
-                    "data": e.data,
-                }
+            history=[
+                Entry(
+                    at=e.at,
+                    recorded_at=e.recorded_at,
+                    actor=f"{e.actor_kind}:{e.actor}",
+                    action=e.action,
+                    from_=e.from_state,
+                    to=e.to_state,
+                    reason=e.reason,
+                    data=e.data,
+                )
                 for e in events
             ],
-        }
+        )
+
+
+def show(**arguments: Any) -> dict[str, Any]:
+    """`view` as plain data (JSON-ready): what the CLI prints and the pages read."""
+    return view(**arguments).plain()
 
 
 def list_complaints(
@@ -197,7 +190,7 @@ def list_complaints(
     as_of: datetime | None = None,
     limit: int = 200,
     filters: dict[str, str | None] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[Summary]:
     """Complaints by state, or those overdue, by answer date."""
     as_of = at_or_now(as_of)
     with app.db.reader() as session:
