@@ -76,6 +76,7 @@ def test_reopened_within_the_window_with_a_new_promise(app: App) -> None:
     assert loaded(app, reference).wake_at == end_of(date(2026, 4, 6))
     assert "6 avril 2026" in said(app, reference, "reopened")
     assert "À votre demande" not in said(app, reference, "reopened")  # the staff reopened it
+    assert "au médiateur" in said(app, reference, "reopened")
     first_survey = loaded_survey_tokens(app, reference)
     answer(app, reference, day(25))
     automation.run_step(app, automation.send_survey, [reference], day(32))
@@ -209,3 +210,30 @@ def test_the_reopened_rate_has_one_definition(fake_app: App) -> None:
     assert "Réclamations rouvertes après clôture" in to_html(fake_app, report, lang="fr")
     assert "part des réclamations clôturées puis rouvertes" in to_html(fake_app, report, lang="fr")
     assert "Complaints reopened after closure" in to_html(fake_app, report, lang="en")
+
+
+def test_the_staff_api_takes_the_steps_and_refuses_with_their_status(fake_app: App) -> None:
+    from fastapi.testclient import TestClient
+
+    from complaints.api.web import create_web_app
+    from complaints.services import staff
+
+    agent = {"Authorization": f"Bearer {staff.add(app=fake_app, name='Zoé', role='agent')}"}
+    now = datetime.now(UTC)
+    reference = intake_service.receive(app=fake_app, intake=intake(), at=now).reference
+    automation.run_step(fake_app, automation.acknowledge, [reference], now)
+    automation.run_step(fake_app, automation.start_analysis, [reference], now)
+    url = f"/api/staff/complaints/{reference}"
+    with TestClient(create_web_app(fake_app)) as client:
+        asked = client.post(f"{url}/information", headers=agent, json={"what": "Une photo"})
+        assert asked.json()["state"] == "awaiting_information"
+        got = client.post(f"{url}/information-received", headers=agent, json={"summary": "Reçue"})
+        assert got.json()["state"] == "in_analysis"
+        withdrawn = client.post(f"{url}/withdraw", headers=agent, json={"reason": "Au téléphone"})
+        assert withdrawn.json()["state"] == "closed"
+        again = client.post(f"{url}/withdraw", headers=agent, json={"reason": "Au téléphone"})
+        assert again.status_code == 409
+        reopened = client.post(f"{url}/reopen", headers=agent, json={"reason": "Rappel du client"})
+        assert reopened.status_code == 200 and reopened.json()["state"] == "in_analysis"
+        empty = client.post(f"{url}/reopen", headers=agent, json={"reason": ""})
+        assert empty.status_code == 422

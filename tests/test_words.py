@@ -41,6 +41,7 @@ CODES = {
         "no_answer",
         "no_feedback",
         "closed_by_staff",
+        "no_information",
         "product_quality",
     )
     if "_" in code
@@ -88,6 +89,11 @@ BASE: dict[str, Any] = {
     "channel": "CANAL",
     "primary": "REC-2026-000041",
     "primary_url": "",
+    "what": "Texte W.",
+    "info_due_by": "20 mars 2026",
+    "asked_on": "5 mars 2026",
+    "reopen_days": 30,
+    "reopen_until": "11 avril 2026",
 }
 VARIANTS: dict[str, dict[str, list[Any]]] = {
     "acknowledgement": {
@@ -119,11 +125,20 @@ VARIANTS: dict[str, dict[str, list[Any]]] = {
         ],
     },
     "closure": {
-        "why": ["satisfied", "no_feedback", "mediation", "closed_by_staff", "merged"],
+        "why": [
+            "satisfied",
+            "no_feedback",
+            "mediation",
+            "closed_by_staff",
+            "merged",
+            "no_information",
+            "withdrawn",
+        ],
         "note": ["Texte N"],
         "primary_url": ["", "https://exemple.fr/suivi/p"],
     },
     "unmerged": {"owes_answer": [True, False], "late": [True, False]},
+    "reopened": {"by_customer": [True, False], "consumer": [True, False]},
 }
 
 

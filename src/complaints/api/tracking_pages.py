@@ -30,6 +30,7 @@ def _page(
     token: str,
     status: int = 200,
     *,
+    new: bool = False,
     done: str = "",
     notice: str = "",
     errors: dict[str, str] | None = None,
@@ -51,7 +52,7 @@ def _page(
         data["lang"],
         status,
         c=data,
-        new=bool(request.query_params.get("nouveau")),
+        new=new,
         token=token,
         tracking_url=f"{app.settings.public_base_url}{tracking_path(token)}",
         switch_url=None,
@@ -63,11 +64,13 @@ def _page(
 
 
 @router.get("/suivi/{token}", response_class=HTMLResponse)
-def track(app: AppDep, request: Request, token: str, fait: str = "") -> HTMLResponse:
+def track(
+    app: AppDep, request: Request, token: str, nouveau: int = 0, fait: str = ""
+) -> HTMLResponse:
     """The customer's view of the complaint: state, dates, steps, the answer once sent, and
     the forms open to them now."""
     try:
-        return _page(app, request, token, done=fait)
+        return _page(app, request, token, new=bool(nouveau), done=fait)
     except NotFound:
         return message(app, request, language(request), 404, "not_found")
 

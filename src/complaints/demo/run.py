@@ -52,6 +52,12 @@ async def play(script: Script) -> None:
     for key, sample in SAMPLES.items():
         s.refs[key] = intake.receive(app=wiring.get_app(), intake=sample, at=s.day(0)).reference
     await s.sweep(0.01)  # acknowledged at once, first analysis (critical: a 5-day promise)
+    await s.merge("duplicate", 0.5, into="satisfied")  # the same parcel: one complaint
+    await s.ask("information", 1, "Une photo de l'écran et du carton d'emballage.")
+    await s.inform("information", 3, "Photos jointes : l'écran est fissuré, le carton intact.")
+    s.analyse("information", 3, "Choc pendant le transport, emballage insuffisant.", "delivery")
+    s.act("information", 3, A.CURATIVE, "Échange du téléviseur", "Logistique", 3)
+    await s.answer("information", 4, D.ACCEPTED, "Un nouveau téléviseur vous est envoyé.")
     s.analyse("satisfied", 1, "Colis égaré par le transporteur (erreur de tri).", "delivery")
     s.act(
         "satisfied",
@@ -111,6 +117,7 @@ async def play(script: Script) -> None:
     await s.sweep(11)  # surveys for the answers of days 1-4
     await s.feedback("satisfied", 11, True, "Box reçue, merci.")
     await s.feedback("english", 11, True)
+    await s.feedback("information", 11, True)
     await s.feedback("review", 11, False, "Je veux une réparation, pas un avoir.")
     await s.feedback("mediation", 11, False, "Je veux être remboursé.")
     s.done("satisfied", 12, "Signalement du dépôt")

@@ -1,4 +1,4 @@
-"""Six realistic sample complaints: channels, products, regions, customer types, languages."""
+"""Eight realistic sample complaints: channels, products, regions, customer types, languages."""
 
 from __future__ import annotations
 
@@ -83,6 +83,29 @@ SAMPLES: dict[str, Intake] = {
         "but I have a small burn on my hand. This is a safety issue.",
         desired_outcome="A refund and assurance that this model is checked.",
     ),
+    "information": Intake(
+        name="Lucie Garnier",
+        email="lucie.garnier@exemple.fr",
+        consent_contact=True,
+        subject="Téléviseur livré avec l'écran fissuré",
+        channel="web",
+        product="Électroménager",
+        region="Bretagne",
+        description="Le téléviseur commandé est arrivé avec l'écran fissuré dans un carton intact.",
+        desired_outcome="Un échange.",
+    ),
+    # Marie writes again about the same parcel before her first complaint is answered.
+    "duplicate": Intake(
+        name="Marie Lefèvre",
+        email="marie.lefevre@exemple.fr",
+        consent_contact=True,
+        subject="Toujours pas de box",
+        channel="email",
+        product="Box Fibre",
+        region="Bretagne",
+        description="Je vous ai déjà écrit : mon colis n'a jamais été livré, je n'ai toujours pas "
+        "de box.",
+    ),
 }
 
 EXPECTED = {
@@ -92,4 +115,6 @@ EXPECTED = {
     "mediation": ("closed", "mediation"),
     "overdue": ("closed", "mediation"),
     "english": ("closed", "satisfied"),
+    "information": ("closed", "satisfied"),
+    "duplicate": ("closed", "merged"),
 }

@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 from rich.console import Console
 
 from complaints import app as wiring
-from complaints import orchestration
+from complaints import orchestration, repository
 from complaints.models import ActionKind, Decision
 from complaints.reporting.improvement import actions, complete
-from complaints.services import feedback, handling
+from complaints.services import feedback, handling, information, merging
 
 console = Console(width=None if Console().is_terminal else 150)
 STAFF, MANAGER = "Camille Roux", "Luc Moreau"  # an agent of customer service, the quality manager
@@ -88,6 +88,32 @@ class Script:
             reference=self.refs[key],
             satisfied=satisfied,
             comment=comment,
+            at=self.day(n),
+        )
+        await self.send(key, n)
+
+    async def ask(self, key: str, n: float, what: str) -> None:
+        """Staff ask the customer for information: the answer's clock pauses."""
+        information.request_information(
+            app=wiring.get_app(), reference=self.refs[key], by=STAFF, what=what, at=self.day(n)
+        )
+        await self.send(key, n)
+
+    async def inform(self, key: str, n: float, text: str) -> None:
+        """The customer answers from the tracking page: the clock resumes, the dates move."""
+        app = wiring.get_app()
+        with app.db.reader() as session:
+            token = repository.get(session=session, reference=self.refs[key]).tracking_token
+        information.receive_by_token(app=app, token=token, text=text, at=self.day(n))
+        await self.send(key, n)
+
+    async def merge(self, key: str, n: float, into: str) -> None:
+        """Staff merge a duplicate into its primary: its customer is told."""
+        merging.merge(
+            app=wiring.get_app(),
+            reference=self.refs[key],
+            by=STAFF,
+            into=self.refs[into],
             at=self.day(n),
         )
         await self.send(key, n)

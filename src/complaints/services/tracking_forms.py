@@ -38,7 +38,12 @@ def forms(
         and complaint.closed_at is not None
     ):
         window = reopening.window(terms, complaint, at)
-        reopen = {"until": long_date(window.until, lang, zone), "within": window.open}
+        reopen = {
+            "until": long_date(window.until, lang, zone),
+            "within": window.open,
+            # Closed for want of the information asked: reopening is sending it.
+            "information": complaint.closure_reason == "no_information",
+        }
     created = [str((e.data or {}).get("created")) for e in events if e.action == "follow_up"]
     tokens = repository.tracking_tokens(session=session, references=created)
     return {
