@@ -21,6 +21,30 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 WHEN = complaints.db.UTCDateTime(timezone=True)
+REPORT_COLUMNS = [  # ix_complaints_report as revision 0007 made it
+    "received_at",
+    "product",
+    "region",
+    "customer_type",
+    "channel",
+    "category",
+    "severity",
+    "state",
+    "reviews_done",
+    "escalation_level",
+    "acknowledged_at",
+    "acknowledge_by",
+    "first_answered_at",
+    "promised_answer_by",
+    "answered_at",
+    "answer_by",
+    "survey_at",
+    "consent_contact",
+    "acknowledgement_sent_at",
+    "first_answer_sent_at",
+]
+# The register reads whether the answer was still owed: paused, withdrawn, merged, reopened.
+REPORT_ADDED = ["paused_at", "paused_days", "closure_reason", "closed_at", "reopened"]
 MOMENTS = (
     "assignee_reminded_at",
     "mediation_outcome_at",
@@ -49,6 +73,8 @@ def upgrade() -> None:
     op.create_index("ix_complaints_merged_into_id", "complaints", ["merged_into_id"])
     with op.batch_alter_table("staff") as batch:
         batch.add_column(sa.Column("email", sa.String(length=254), nullable=True))
+    op.drop_index("ix_complaints_report", table_name="complaints")
+    op.create_index("ix_complaints_report", "complaints", REPORT_COLUMNS + REPORT_ADDED)
     op.execute(
         "UPDATE complaints SET mediation_outcome_at = (SELECT e.outcome_at FROM escalations e"
         " WHERE e.complaint_id = complaints.id AND e.level = 'mediator'"
@@ -58,6 +84,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_complaints_report", table_name="complaints")
+    op.create_index("ix_complaints_report", "complaints", REPORT_COLUMNS)
     with op.batch_alter_table("staff") as batch:
         batch.drop_column("email")
     op.drop_index("ix_complaints_merged_into_id", table_name="complaints")

@@ -95,6 +95,11 @@ class Complaint(Base):
             "consent_contact",
             "acknowledgement_sent_at",
             "first_answer_sent_at",
+            "paused_at",
+            "paused_days",
+            "closure_reason",
+            "closed_at",
+            "reopened",
         ),
         # Open and overdue now, counted from the index alone.
         Index("ix_complaints_open", "state", "answered_at", "answer_by"),

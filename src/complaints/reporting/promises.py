@@ -21,9 +21,10 @@ from complaints.models import Complaint, OutboxMessage, OutboxStatus
 from complaints.reporting.sql import Scope, share
 
 BY = ("channel", "product", "region")
-# Closed without an answer being owed any more: the customer withdrew, or never sent the
-# information asked (each counts as a breach only if it came after the promised date).
-NOT_OWED = ("withdrawn", "no_information")
+# Closed without an answer being owed any more: the customer withdrew, never sent the
+# information asked, or the complaint was merged into another, whose answer it gets (each
+# counts as a breach only if it came after the promised date).
+NOT_OWED = ("withdrawn", "no_information", "merged")
 
 
 @dataclass(frozen=True)
