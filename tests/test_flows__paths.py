@@ -262,7 +262,7 @@ def test_retention_flow_anonymises_what_outlived_the_period(app: App, smtp: Mail
     reference = intake_service.receive(app=app, intake=intake(), at=T0).reference
     run_due(0)
     answer(app, reference, day(1))
-    handling.close(app=app, reference=reference, by="Camille", reason="réglé", at=day(2))
+    handling.close(app=app, reference=reference, by="Luc", reason="réglé", at=day(2))
     early = asyncio.run(orchestration.anonymise_expired(day(3 * 365 - 5)))
     assert early == {"expired": 0, "anonymised": 0}
     done = asyncio.run(orchestration.anonymise_expired(day(3 * 365 + 5)))

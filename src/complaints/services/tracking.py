@@ -5,15 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
-from complaints import lifecycle, policy, repository
+from complaints import lifecycle, policy, record_queries, repository
 from complaints.app import App
 from complaints.clock import at_or_now
 from complaints.dates import long_date
 from complaints.errors import NotFound
 from complaints.lifecycle import LABELS, State
-from complaints.models import Event, OutboxMessage, Response
+from complaints.models import Event
 from complaints.services import merging
 from complaints.services import terms as promises
 from complaints.services.tracking_forms import forms
@@ -64,19 +62,9 @@ def tracking(*, app: App, token: str, at: datetime | None = None) -> dict[str, A
             raise NotFound("no such complaint")
         terms = promises.of(session, complaint)
         lang, zone = complaint.language, terms.timezone
-        events = list(
-            session.scalars(
-                select(Event)
-                .where(Event.complaint_id == complaint.id, Event.customer_visible.is_(True))
-                .order_by(Event.id)
-            )
-        )
+        events = record_queries.events_of(session=session, complaint_id=complaint.id, visible=True)
         words = steps(lang)
-        answer = session.scalars(
-            select(Response)
-            .where(Response.complaint_id == complaint.id)
-            .order_by(Response.at.desc())
-        ).first()
+        answer = record_queries.latest_answer(session=session, complaint_id=complaint.id)
         survey = repository.current_survey(session=session, complaint=complaint)
         survey_path = (
             f"/avis/{survey.token}"
@@ -87,15 +75,8 @@ def tracking(*, app: App, token: str, at: datetime | None = None) -> dict[str, A
             policy.mediator_for(app.conduct, complaint.product) if complaint.mediator_key else None
         )
 
-        answer_sent = session.scalar(
-            select(OutboxMessage.sent_at)
-            .where(
-                OutboxMessage.complaint_id == complaint.id,
-                OutboxMessage.kind == "answer",
-                OutboxMessage.sent_at.is_not(None),
-            )
-            .order_by(OutboxMessage.id.desc())
-            .limit(1)
+        answer_sent = record_queries.latest_sent(
+            session=session, complaint_id=complaint.id, kind="answer"
         )
         answered = answer_sent if complaint.answered_at is not None else None
 
