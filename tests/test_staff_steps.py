@@ -137,3 +137,22 @@ def test_the_page_offers_only_the_steps_this_member_may_take_now(fake_app: App) 
             "escalate",
             "withdraw",
         ]
+
+
+def test_another_reference_not_found_is_said_on_the_page_with_what_was_typed(
+    fake_app: App,
+) -> None:
+    reference = in_analysis(fake_app)
+    with TestClient(create_web_app(fake_app)) as client:
+        signed_in(client, fake_app, "Bob", "agent")
+        page = client.get(f"/staff/c/{reference}").text
+        missing = client.post(
+            f"/staff/c/{reference}/link", data={"other": "REC-2026-999999", "csrf": csrf(page)}
+        )
+        assert missing.status_code == 404
+        assert "Aucune réclamation ne porte la référence indiquée" in missing.text
+        assert 'value="REC-2026-999999"' in missing.text and reference in missing.text
+        gone = client.post(
+            "/staff/c/REC-2026-999998/link", data={"other": reference, "csrf": csrf(page)}
+        )
+        assert gone.status_code == 404 and "Aucune réclamation ne porte" not in gone.text

@@ -63,6 +63,7 @@ BASE: dict[str, Any] = {
     },
     "product": "Box Fibre",
     "assignee": "Camille",
+    "staff_url": "https://exemple.fr/staff/c/REC-2026-000042",
     "acknowledge_by": "2 mars 2026, 11:00",
     "referral_on": "23 mars 2026",
     "message": "Texte M.",

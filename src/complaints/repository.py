@@ -123,6 +123,10 @@ def tracking_tokens(*, session: Session, references: Collection[str]) -> dict[st
     return {str(row[0]): str(row[1]) for row in session.execute(query)}
 
 
+def find(*, session: Session, reference: str) -> Complaint | None:
+    return session.scalars(select(Complaint).where(Complaint.reference == reference)).one_or_none()
+
+
 def find_by_tracking_token(*, session: Session, token: str) -> Complaint | None:
     return session.scalars(select(Complaint).where(Complaint.tracking_token == token)).one_or_none()
 

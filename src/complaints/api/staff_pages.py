@@ -180,7 +180,20 @@ async def act(
             app, request, lang, member, reference, status=409, refused=Refused(illegal=True)
         )
     except NotFound:
-        return message(app, request, lang, 404, "not_found")
+        if not views.exists(app=app, reference=reference):
+            return message(app, request, lang, 404, "not_found")
+        # Another complaint the form named (to link or merge) does not exist: said here.
+        text = words["errors"]["other_not_found"]
+        return _page(
+            app,
+            request,
+            lang,
+            member,
+            reference,
+            error=text,
+            status=404,
+            refused=Refused(step, {}, fields),
+        )
     except Refusal as refusal:
         return _page(
             app, request, lang, member, reference, error=str(refusal), status=refusal.status

@@ -223,8 +223,7 @@ def remind_assignee(session: Session, app: App, complaint: Complaint, at: dateti
     assert complaint.assignee is not None  # the table's guard
     terms, org = promises.of(session, complaint), app.conduct.organisation
     recipient = reminder_address(session, app, complaint.assignee)
-    complaint.assignee_reminded_at = at
-    move(
+    at = move(
         session,
         complaint,
         Step.REMIND_ASSIGNEE,
@@ -233,6 +232,7 @@ def remind_assignee(session: Session, app: App, complaint: Complaint, at: dateti
         reason=f"{complaint.assignee} reminded: the answer is due soon",
         data={"assignee": complaint.assignee, "answer_by": complaint.answer_by.isoformat()},
     )
+    complaint.assignee_reminded_at = at
     queue_email(
         session,
         app,
@@ -244,6 +244,7 @@ def remind_assignee(session: Session, app: App, complaint: Complaint, at: dateti
             **customer_context(session, app, complaint, lang=org.language),
             "assignee": complaint.assignee,
             "product": complaint.product,
+            "staff_url": f"{app.settings.public_base_url}/staff/c/{complaint.reference}",
             "answer_by": long_date(complaint.answer_by, org.language, terms.timezone),
         },
         at=at,

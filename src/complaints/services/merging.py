@@ -197,7 +197,10 @@ def unmerge(*, app: App, reference: str, by: str, reason: str, at: datetime | No
 
 def likely_duplicates(session: Session, complaint: Complaint, *, days: int) -> list[str]:
     """The same customer's complaints about the same product and category received within
-    `days` of this one, not merged: references, oldest first."""
+    `days` of this one, not merged: references, oldest first. None for a complaint already
+    merged into another."""
+    if complaint.merged_into_id is not None:
+        return []
     window = timedelta(days=days)
     return merge_queries.likely_duplicates(session=session, complaint=complaint, window=window)
 

@@ -177,6 +177,11 @@ def view(
         )
 
 
+def exists(*, app: App, reference: str) -> bool:
+    with app.db.reader() as session:
+        return repository.find(session=session, reference=reference) is not None
+
+
 def show(**arguments: Any) -> dict[str, Any]:
     """`view` as plain data (JSON-ready): what the CLI prints and the pages read."""
     return view(**arguments).plain()
