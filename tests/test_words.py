@@ -174,6 +174,7 @@ def test_every_e_mail_speaks_its_language_and_no_code(kind: str) -> None:
         for lang, foreign in (("fr", ENGLISH), ("en", FRENCH)):
             words = readable(renderer.render(kind, lang, context))
             assert not re.findall(foreign, words, flags=re.IGNORECASE), (kind, lang, context)
+            assert not re.search(r"\bà le\b|\bde le\b", words), (kind, lang, context)  # au, du
             codes = [code for code in CODES if re.search(rf"(?<![\w/]){code}(?![\w])", words)]
             assert codes == [], (kind, lang, codes)
 
