@@ -104,7 +104,8 @@ def _take(
     try:
         result = step()
     except Invalid:
-        error = texts["track_too_long"].format(max=f"{longest:,}".replace(",", "\u202f"))
+        most = f"{longest:,}".replace(",", "\u202f" if lang == "fr" else ",")
+        error = texts["track_too_long"].format(max=most)
         return _page(app, request, token, 422, errors={field: error}, values={field: text})
     except (Conflict, Forbidden):
         return _page(app, request, token, 409, notice=texts["track_refused"])
