@@ -203,3 +203,14 @@ def test_the_survey_and_the_answer_say_what_happens_next() -> None:
     )
     assert "saisissez-le directement en indiquant la référence" in alone.text
     assert "il vous contactera" not in alone.text  # he cannot: he was not given the address
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_subject_names_the_complaint(kind: str) -> None:
+    """A reply is matched to its complaint by the reference in the subject when its client
+    drops the threading headers."""
+    renderer = renderer_for(TEMPLATES)
+    for context in contexts(kind):
+        for lang in ("fr", "en"):
+            subject = renderer.render(kind, lang, context).subject
+            assert BASE["reference"] in subject, (kind, lang, subject)

@@ -64,7 +64,9 @@ def upgrade() -> None:
     # SQLite adds a column with its reference in place; a copy of the table (batch mode) would
     # have to drop the table, which its foreign keys, on, refuse.
     if op.get_bind().dialect.name == "sqlite":
-        op.execute("ALTER TABLE complaints ADD COLUMN merged_into_id INTEGER REFERENCES complaints (id)")
+        op.execute(
+            "ALTER TABLE complaints ADD COLUMN merged_into_id INTEGER REFERENCES complaints (id)"
+        )
     else:
         op.add_column("complaints", sa.Column("merged_into_id", sa.Integer(), nullable=True))
         op.create_foreign_key(

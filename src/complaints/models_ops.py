@@ -38,6 +38,10 @@ class OutboxMessage(Base):
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str] = mapped_column(Text)
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    # The conversation it belongs to (RFC 5322): the Message-ID it answers, and the thread's
+    # first and latest ones; every e-mail of a complaint to one person is one thread.
+    in_reply_to: Mapped[str | None] = mapped_column(String(200))
+    thread_refs: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(12), default=OutboxStatus.PENDING)
     created_at: Mapped[datetime]
     next_attempt_at: Mapped[datetime]

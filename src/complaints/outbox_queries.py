@@ -72,3 +72,18 @@ def claim_messages(
         .execution_options(synchronize_session=False)
     )
     return sorted(result.scalars())
+
+
+def thread_of(*, session: Session, complaint_id: int, recipient: str) -> list[str]:
+    """The Message-IDs of the e-mails about a complaint to one address, oldest first: sent,
+    or to be sent before the next (never those cancelled or refused for good)."""
+    query = (
+        select(OutboxMessage.message_id)
+        .where(
+            OutboxMessage.complaint_id == complaint_id,
+            OutboxMessage.recipient == recipient,
+            OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENT)),
+        )
+        .order_by(OutboxMessage.id)
+    )
+    return list(session.scalars(query))

@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_timeout_seconds: float = 10.0
     mail_from: str = "Service réclamations <reclamations@exemple-services.fr>"
+    # The complaints mailbox, where customers' replies go (Reply-To); by default mail_from.
+    mail_reply_to: str | None = None
     public_base_url: str = "http://127.0.0.1:8000"
     config: Path | None = None
     staff_name: str = ""
@@ -94,12 +96,19 @@ class Settings(BaseSettings):
     # A staff page session ends after this long without a request (and at logout, or revocation).
     staff_session_idle_hours: float = Field(default=8.0, gt=0, le=24 * 30)
 
-    @field_validator("mail_from", "public_base_url")
+    @field_validator("mail_from", "mail_reply_to", "public_base_url")
     @classmethod
-    def _no_line_breaks(cls, value: str) -> str:
+    def _no_line_breaks(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         if "\r" in value or "\n" in value:
             raise ValueError("must not contain a line break")
         return value.rstrip("/")
+
+    @property
+    def reply_to(self) -> str:
+        """Where replies to our e-mails go: the complaints mailbox."""
+        return self.mail_reply_to or self.mail_from
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

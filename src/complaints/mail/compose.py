@@ -8,13 +8,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from complaints import policy
+from complaints import outbox_queries, policy
 from complaints.app import App
 from complaints.dates import long_date
 from complaints.lifecycle import LABELS
 from complaints.models import Complaint, OutboxMessage
 from complaints.services import terms as promises
 from complaints.words import label
+
+# The References header keeps the thread's first Message-ID and this many of the latest
+# (RFC 5322 3.6.4 allows trimming; mail clients thread on the first and the last).
+THREAD_KEPT = 9
 
 
 def tracking_path(token: str) -> str:
@@ -79,6 +83,9 @@ def queue_email(
     rendered = app.renderer.render(kind, lang, context)
     domain = parseaddr(app.settings.mail_from)[1].rpartition("@")[2] or "complaints.local"
     name, address = recipient
+    earlier = outbox_queries.thread_of(
+        session=session, complaint_id=complaint.id, recipient=address
+    )
     message = OutboxMessage(
         complaint_id=complaint.id,
         kind=kind,
@@ -88,6 +95,8 @@ def queue_email(
         text_body=rendered.text,
         html_body=rendered.html,
         message_id=make_msgid(idstring=f"{complaint.reference}.{kind}", domain=domain),
+        in_reply_to=earlier[-1] if earlier else None,
+        thread_refs=" ".join(earlier[:1] + earlier[1:][-THREAD_KEPT:]),
         created_at=at,
         next_attempt_at=at,
     )

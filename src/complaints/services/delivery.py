@@ -237,7 +237,9 @@ async def deliver(
                 report.failed.update(_not_tried(app, rest, at, "the lease ran out"))
                 break
             try:
-                email = build_message(message, mail_from=app.settings.mail_from)
+                email = build_message(
+                    message, mail_from=app.settings.mail_from, reply_to=app.settings.reply_to
+                )
                 async with asyncio.timeout(limit):
                     await connection.send(email)
             except Exception as error:  # any refusal or fault of the mail system
