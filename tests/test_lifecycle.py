@@ -81,7 +81,6 @@ GRID = {
         "receive_information><back>",
         "remind_information>=",
         "close_without_information>closed",
-        "refer_to_mediator>with_mediator",
         "withdraw>closed",
         "assign>=",
         "link>=",

@@ -338,7 +338,8 @@ TRANSITIONS: dict[str, Transition] = {
         clock=Clock.PROMISE,
     ),
     Step.REFER_TO_MEDIATOR: Transition(
-        OPEN_STATES - {S.WITH_MEDIATOR},
+        # Not while the customer owes information: the answer's clock is stopped.
+        OPEN_STATES - {S.WITH_MEDIATOR, S.AWAITING_INFORMATION},
         S.WITH_MEDIATOR,
         frozenset({SYSTEM, CUSTOMER, MANAGER}),
         W("transmise au médiateur", "referred to the mediator"),
