@@ -21,8 +21,8 @@ from complaints.app import App
 from complaints.cli import staff as staff_cli
 from complaints.lifecycle import OPEN_STATES, Role, Transition, Words
 from complaints.services import automation, intake, staff, views
-from complaints.services.handling import _taking
 from complaints.services.history import move
+from complaints.services.staff import taking
 from complaints.staff_steps import Body, StaffStep
 from tests.conftest import intake as sample
 from tests.web import csrf
@@ -37,7 +37,7 @@ def note_call(
 ) -> str:
     """The dummy step's service: the only code a new step needs besides its declaration."""
     with app.db.transaction() as session:
-        complaint, actor, at = _taking(session, app, reference, by, at)
+        complaint, actor, at = taking(session, reference, by, at)
         move(session, complaint, "note_call", at=at, actor=actor, reason=summary)
         return complaint.state.value
 

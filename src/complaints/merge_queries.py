@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from complaints.models import Complainant, Complaint, Event, OutboxMessage, RelatedComplaint
-from complaints.models_ops import OutboxStatus
+from complaints.models import Complainant, Complaint, RelatedComplaint
 
 STAFF_LINK = "linked by staff"
 
@@ -57,35 +56,6 @@ def duplicates_of(*, session: Session, complaint_id: int) -> list[Complaint]:
         .order_by(Complaint.received_at, Complaint.id)
     )
     return list(session.scalars(query))
-
-
-def events_of(*, session: Session, complaint_id: int) -> list[Event]:
-    return list(
-        session.scalars(select(Event).where(Event.complaint_id == complaint_id).order_by(Event.id))
-    )
-
-
-def emails_of(*, session: Session, complaint_id: int) -> list[OutboxMessage]:
-    query = (
-        select(OutboxMessage)
-        .where(OutboxMessage.complaint_id == complaint_id)
-        .order_by(OutboxMessage.id)
-    )
-    return list(session.scalars(query))
-
-
-def cancel_pending(*, session: Session, complaint_id: int) -> int:
-    """Cancel the complaint's e-mails not yet sent; how many."""
-    done = session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.complaint_id == complaint_id,
-            OutboxMessage.status == OutboxStatus.PENDING,
-        )
-        .values(status=OutboxStatus.CANCELLED, claimed_until=None)
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(done, "rowcount", 0) or 0)
 
 
 def likely_duplicates(

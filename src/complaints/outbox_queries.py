@@ -87,3 +87,17 @@ def thread_of(*, session: Session, complaint_id: int, recipient: str) -> list[st
         .order_by(OutboxMessage.id)
     )
     return list(session.scalars(query))
+
+
+def cancel_pending(*, session: Session, complaint_id: int) -> int:
+    """Cancel the complaint's e-mails not yet sent (anonymised, withdrawn, merged); how many."""
+    done = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.complaint_id == complaint_id,
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
+        .values(status=OutboxStatus.CANCELLED, claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(done, "rowcount", 0) or 0)

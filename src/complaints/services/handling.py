@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy.orm import Session
-
 from complaints import policy, record_queries, repository
 from complaints.app import App
-from complaints.clock import at_or_now
 from complaints.dates import local_day, long_date
 from complaints.errors import Invalid, NotListed, RuleViolation
 from complaints.lifecycle import State, Step
@@ -17,26 +14,14 @@ from complaints.models import (
     Action,
     ActionKind,
     Analysis,
-    Complaint,
     Decision,
     Response,
 )
 from complaints.services import terms as promises
 from complaints.services.closure import close_and_tell
 from complaints.services.escalation import DECIDED, refer_to_mediator
-from complaints.services.history import Actor, move, recorded_time, settle
-from complaints.services.staff import require_member, staff_actor
-
-
-def _taking(
-    session: Session, app: App, reference: str, by: str, at: datetime | None
-) -> tuple[Complaint, Actor, datetime]:
-    """The complaint, locked; the known staff member acting; the step's time, checked: never
-    in the future, never before the complaint's last event."""
-    at = at_or_now(at)
-    actor = staff_actor(session, by, at=at)
-    complaint = repository.get(session=session, reference=reference, lock=True)
-    return complaint, actor, settle(session, complaint, at, actor)
+from complaints.services.history import move, recorded_time
+from complaints.services.staff import require_member, taking
 
 
 def record_analysis(
@@ -56,7 +41,7 @@ def record_analysis(
     if not root_cause.strip():
         raise Invalid("the root cause must not be empty")
     with app.db.transaction() as session:
-        complaint, actor, at = _taking(session, app, reference, by, at)
+        complaint, actor, at = taking(session, reference, by, at)
         severity = severity or complaint.severity
         move(
             session,
@@ -97,7 +82,7 @@ def plan_action(
     if not description.strip() or not owner.strip():
         raise Invalid("an action needs a description and an owner")
     with app.db.transaction() as session:
-        complaint, actor, at = _taking(session, app, reference, by, at)
+        complaint, actor, at = taking(session, reference, by, at)
         if due_on < local_day(at, promises.of(session, complaint).timezone):
             raise Invalid(f"the due date {due_on.isoformat()} is in the past")
         move(
@@ -135,7 +120,7 @@ def respond(
     if not message.strip():
         raise Invalid("the answer must not be empty")
     with app.db.transaction() as session:
-        complaint, actor, at = _taking(session, app, reference, by, at)
+        complaint, actor, at = taking(session, reference, by, at)
         actions = record_queries.actions_of(session=session, complaint_id=complaint.id)
         # A second answer (after a review) tells what is new since the first.
         before = repository.last_answer_at(session=session, complaint_id=complaint.id)
@@ -200,7 +185,7 @@ def record_mediation_outcome(
     if not outcome.strip():
         raise Invalid("the outcome must not be empty")
     with app.db.transaction() as session:
-        complaint, actor, at = _taking(session, app, reference, by, at)
+        complaint, actor, at = taking(session, reference, by, at)
         move(
             session,
             complaint,
@@ -222,7 +207,7 @@ def close(*, app: App, reference: str, by: str, reason: str, at: datetime | None
     if not reason.strip():
         raise Invalid("say why the complaint is closed (--reason)")
     with app.db.transaction() as session:
-        complaint, actor, at = _taking(session, app, reference, by, at)
+        complaint, actor, at = taking(session, reference, by, at)
         why, note = "closed_by_staff", reason.strip()
         if complaint.state == State.WITH_MEDIATOR:
             referral = repository.latest_referral(session=session, complaint_id=complaint.id)
@@ -247,7 +232,7 @@ def escalate(*, app: App, reference: str, by: str, reason: str, at: datetime | N
     if not reason.strip():
         raise Invalid("say why the complaint goes to the mediator (--reason)")
     with app.db.transaction() as session:
-        complaint, actor, at = _taking(session, app, reference, by, at)
+        complaint, actor, at = taking(session, reference, by, at)
         refer_to_mediator(
             session, app, complaint, at=at, actor=actor, why=DECIDED, note=reason.strip()
         )
@@ -258,7 +243,7 @@ def assign(*, app: App, reference: str, by: str, assignee: str, at: datetime | N
     """Give the complaint to an active member of the staff (a manager's decision); they are
     reminded before the answer falls due."""
     with app.db.transaction() as session:
-        complaint, actor, at = _taking(session, app, reference, by, at)
+        complaint, actor, at = taking(session, reference, by, at)
         member = require_member(session, assignee, at=recorded_time(session, at))
         before = complaint.assignee
         move(

@@ -29,21 +29,11 @@ from complaints.services.history import (
     refresh_wake,
     settle,
 )
-from complaints.services.staff import staff_actor
+from complaints.services.staff import taking
 
 # The deadlines a pause moves; the first promise only while it is still owed.
 MOVED = ("answer_by", "promised_answer_by", "refer_by")
 LONGEST = 5000  # characters of what a customer sends from the tracking page
-
-
-def by_staff(
-    session: Session, reference: str, by: str, at: datetime | None
-) -> tuple[Complaint, Actor, datetime]:
-    """The complaint, locked; the known staff member acting; the step's time, checked."""
-    at = at_or_now(at)
-    actor = staff_actor(session, by, at=at)
-    complaint = repository.get(session=session, reference=reference, lock=True)
-    return complaint, actor, settle(session, complaint, at, actor)
 
 
 def by_customer(session: Session, token: str, at: datetime | None) -> tuple[Complaint, datetime]:
@@ -71,7 +61,7 @@ def request_information(
     if not what:
         raise Invalid("say what the customer is asked for")
     with app.db.transaction() as session:
-        complaint, actor, at = by_staff(session, reference, by, at)
+        complaint, actor, at = taking(session, reference, by, at)
         check(complaint, Step.REQUEST_INFORMATION, actor)
         terms = promises.of(session, complaint)
         due = policy.information_due(terms, at)
@@ -140,7 +130,7 @@ def receive_information(
     if not summary:
         raise Invalid("say what the customer sent or said")
     with app.db.transaction() as session:
-        complaint, actor, at = by_staff(session, reference, by, at)
+        complaint, actor, at = taking(session, reference, by, at)
         return _resume(session, complaint, actor, at, summary)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from complaints import merge_queries, policy, repository
+from complaints import merge_queries, outbox_queries, policy, record_queries, repository
 from complaints.app import App
 from complaints.clock import at_or_now
 from complaints.errors import Conflict, Invalid, RuleViolation
@@ -120,7 +120,7 @@ def merge(
                 f"{reference} and {into} are not the same customer's (their e-mail addresses"
                 " differ): confirm to merge them anyway (--confirm, or confirm: true)"
             )
-        cancelled = merge_queries.cancel_pending(session=session, complaint_id=duplicate.id)
+        cancelled = outbox_queries.cancel_pending(session=session, complaint_id=duplicate.id)
         duplicate.merged_into_id = primary.id
         at = close_and_tell(
             session,
@@ -207,8 +207,8 @@ def likely_duplicates(session: Session, complaint: Complaint, *, days: int) -> l
 
 def _duplicate(session: Session, duplicate: Complaint) -> dict[str, Any]:
     """A duplicate as its primary shows it: its subject, history and e-mails."""
-    events = merge_queries.events_of(session=session, complaint_id=duplicate.id)
-    mails = merge_queries.emails_of(session=session, complaint_id=duplicate.id)
+    events = record_queries.events_of(session=session, complaint_id=duplicate.id)
+    mails = record_queries.mails_of(session=session, complaint_id=duplicate.id)
     return {
         "reference": duplicate.reference,
         "subject": duplicate.subject,

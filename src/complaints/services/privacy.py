@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from complaints import policy
+from complaints import outbox_queries, policy
 from complaints.app import App
 from complaints.clock import at_or_now
 from complaints.lifecycle import State
@@ -25,7 +25,6 @@ from complaints.models import (
     Event,
     IdempotencyKey,
     OutboxMessage,
-    OutboxStatus,
     Response,
     Survey,
 )
@@ -74,11 +73,7 @@ def anonymise(
         .where(Escalation.complaint_id == cid, Escalation.outcome.is_not(None))
         .values(outcome=ERASED)
     )
-    session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.complaint_id == cid, OutboxMessage.status == OutboxStatus.PENDING)
-        .values(status=OutboxStatus.CANCELLED)
-    )
+    outbox_queries.cancel_pending(session=session, complaint_id=cid)
     session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.complaint_id == cid)

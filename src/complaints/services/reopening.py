@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from complaints import merge_queries, policy, repository
+from complaints import outbox_queries, policy, repository
 from complaints.app import App
 from complaints.conduct import Terms
 from complaints.dates import long_date
@@ -23,7 +23,8 @@ from complaints.services import intake
 from complaints.services import terms as promises
 from complaints.services.closure import close_and_tell
 from complaints.services.history import CUSTOMER, Actor, check, move, record
-from complaints.services.information import by_customer, by_staff, customer_text, end_pause
+from complaints.services.information import by_customer, customer_text, end_pause
+from complaints.services.staff import taking
 
 if TYPE_CHECKING:
     from complaints.staff_steps import Taken
@@ -54,7 +55,7 @@ def reopen(*, app: App, reference: str, by: str, reason: str, at: datetime | Non
         raise Invalid("say why the complaint is reopened")
     current = promises.current(app)  # read first: a new complaint may need it
     with app.db.transaction() as session:
-        complaint, actor, at = by_staff(session, reference, by, at)
+        complaint, actor, at = taking(session, reference, by, at)
         return _reopen(session, app, complaint, actor, at, reason, current)
 
 
@@ -187,7 +188,7 @@ def withdraw(*, app: App, reference: str, by: str, reason: str, at: datetime | N
     if not reason:
         raise Invalid("say how the customer withdrew the complaint")
     with app.db.transaction() as session:
-        complaint, actor, at = by_staff(session, reference, by, at)
+        complaint, actor, at = taking(session, reference, by, at)
         return _withdraw(session, app, complaint, actor, at, reason)
 
 
@@ -206,7 +207,7 @@ def _withdraw(
     a pause ends, and no deadline runs any more."""
     check(complaint, Step.WITHDRAW, actor)
     terms = promises.of(session, complaint)
-    cancelled = merge_queries.cancel_pending(session=session, complaint_id=complaint.id)
+    cancelled = outbox_queries.cancel_pending(session=session, complaint_id=complaint.id)
     close_and_tell(
         session,
         app,

@@ -12,12 +12,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from complaints import repository
 from complaints.app import App
 from complaints.clock import at_or_now
 from complaints.errors import Forbidden, Invalid, RuleViolation
 from complaints.lifecycle import Role
-from complaints.models import StaffMember, StaffSession
-from complaints.services.history import Actor, recorded_time
+from complaints.models import Complaint, StaffMember, StaffSession
+from complaints.services.history import Actor, recorded_time, settle
 
 ROLES = ("agent", "manager", "admin")
 RANK = {role: rank for rank, role in enumerate(ROLES)}
@@ -175,3 +176,14 @@ def members(*, app: App) -> list[dict[str, str | None]]:
             }
             for m in session.scalars(select(StaffMember).order_by(StaffMember.name))
         ]
+
+
+def taking(
+    session: Session, reference: str, by: str, at: datetime | None
+) -> tuple[Complaint, Actor, datetime]:
+    """A staff step's start: the complaint, locked; the known member acting; the step's time,
+    checked (never in the future, never before the complaint's last event)."""
+    at = at_or_now(at)
+    actor = staff_actor(session, by, at=at)
+    complaint = repository.get(session=session, reference=reference, lock=True)
+    return complaint, actor, settle(session, complaint, at, actor)
