@@ -88,7 +88,7 @@ def _take(
 ) -> Response:
     """Check the form, take the step, and show the page again: done, or why not."""
     try:
-        lang = tracking.tracking(app=app, token=token)["lang"]
+        lang = tracking.language(app=app, token=token)
     except NotFound:
         return message(app, request, language(request), 404, "not_found")
     texts = strings(app.settings.home / "templates")[lang]
@@ -161,7 +161,7 @@ def withdraw(
     """Withdraw an open complaint, once the box says so."""
     if confirmer != "oui" and request.app.state.csrf.valid(request, csrf):
         try:
-            lang = tracking.tracking(app=app, token=token)["lang"]
+            lang = tracking.language(app=app, token=token)
         except NotFound:
             return message(app, request, language(request), 404, "not_found")
         texts = strings(app.settings.home / "templates")[lang]

@@ -52,6 +52,15 @@ def steps(lang: str) -> dict[str, str]:
     return {**lifecycle.customer_steps(lang), **EVENTS[lang]}
 
 
+def language(*, app: App, token: str) -> str:
+    """The language of the complaint whose tracking token this is (NotFound otherwise)."""
+    with app.db.reader() as session:
+        complaint = repository.find_by_tracking_token(session=session, token=token)
+        if complaint is None:
+            raise NotFound("no such complaint")
+        return complaint.language
+
+
 def tracking(*, app: App, token: str, at: datetime | None = None) -> dict[str, Any]:
     """The tracking page of the complaint whose token this is (NotFound otherwise), as of `at`
     (now): with what the customer may do on it."""
