@@ -49,6 +49,8 @@ class Complainant(Base):
     name: Mapped[str] = mapped_column(String(120))
     email: Mapped[str] = mapped_column(String(254), index=True)
     phone: Mapped[str | None] = mapped_column(String(32))
+    # For a customer without e-mail (email ""): where the letters go.
+    postal_address: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(2))
     anonymised_at: Mapped[datetime | None]
 
@@ -278,8 +280,10 @@ class RelatedComplaint(Base):
 
 # The tables apart, re-exported here where every table is found: the outbox, the staff, their
 # sessions and the counters; those that prove what the others claim.
+from complaints.models_mail import Attachment, InboundMessage, InboundOutcome  # noqa: E402
 from complaints.models_ops import (  # noqa: E402
     IdempotencyKey,
+    Medium,
     OutboxMessage,
     OutboxStatus,
     ReferenceCounter,
@@ -289,9 +293,13 @@ from complaints.models_ops import (  # noqa: E402
 from complaints.models_proof import Checkpoint, Installation, PromiseTerms  # noqa: E402
 
 __all__ = [
+    "Attachment",
     "Checkpoint",
     "IdempotencyKey",
+    "InboundMessage",
+    "InboundOutcome",
     "Installation",
+    "Medium",
     "OutboxMessage",
     "OutboxStatus",
     "PromiseTerms",

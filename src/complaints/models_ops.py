@@ -16,6 +16,12 @@ class OutboxStatus(StrEnum):
     SENT = "sent"  # accepted by the mail server
     REJECTED = "rejected"  # refused for good, or given up: the complaint needs attention
     CANCELLED = "cancelled"  # no longer owed (anonymised, withdrawn, merged)
+    BOUNCED = "bounced"  # accepted, then returned undelivered: the promise it carried not kept
+
+
+class Medium(StrEnum):
+    EMAIL = "email"  # sent by the outbox's sender
+    POST = "post"  # a letter: rendered to PDF in the print tray, "sent" when marked posted
 
 
 class ReferenceCounter(Base):
@@ -43,6 +49,7 @@ class OutboxMessage(Base):
     in_reply_to: Mapped[str | None] = mapped_column(String(200))
     thread_refs: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(12), default=OutboxStatus.PENDING)
+    medium: Mapped[str] = mapped_column(String(8), default=Medium.EMAIL)
     created_at: Mapped[datetime]
     next_attempt_at: Mapped[datetime]
     claimed_until: Mapped[datetime | None]
