@@ -34,6 +34,7 @@ GRID = {
         "withdraw>closed",
         "assign>=",
         "link>=",
+        "customer_message>=",
         "merge>closed",
     ],
     "acknowledged": [
@@ -42,6 +43,7 @@ GRID = {
         "withdraw>closed",
         "assign>=",
         "link>=",
+        "customer_message>=",
         "merge>closed",
     ],
     "in_analysis": [
@@ -52,6 +54,7 @@ GRID = {
         "assign>=",
         "remind_assignee>=",
         "link>=",
+        "customer_message>=",
         "merge>closed",
     ],
     "analysed": [
@@ -64,6 +67,7 @@ GRID = {
         "assign>=",
         "remind_assignee>=",
         "link>=",
+        "customer_message>=",
         "merge>closed",
     ],
     "actions_planned": [
@@ -75,6 +79,7 @@ GRID = {
         "assign>=",
         "remind_assignee>=",
         "link>=",
+        "customer_message>=",
         "merge>closed",
     ],
     "awaiting_information": [
@@ -94,6 +99,7 @@ GRID = {
         "withdraw>closed",
         "assign>=",
         "link>=",
+        "customer_message>=",
         "merge>closed",
     ],
     "awaiting_feedback": [
@@ -105,6 +111,7 @@ GRID = {
         "withdraw>closed",
         "assign>=",
         "link>=",
+        "customer_message>=",
         "merge>closed",
     ],
     "with_mediator": [
@@ -113,6 +120,7 @@ GRID = {
         "withdraw>closed",
         "assign>=",
         "link>=",
+        "customer_message>=",
         "merge>closed",
     ],
     "closed": ["reopen>in_analysis", "link>=", "unmerge><back>"],
@@ -122,7 +130,7 @@ ROLES = {
     "system": "acknowledge start_analysis remind_information close_without_information"
     " send_survey refer_to_mediator close_without_feedback remind_assignee",
     "customer": "receive_information record_satisfaction reopen_for_review refer_to_mediator"
-    " reopen withdraw",
+    " reopen withdraw customer_message",
     "agent": "record_analysis plan_actions request_information receive_information respond"
     " reopen withdraw link merge",
     "manager": "record_analysis plan_actions request_information receive_information respond"

@@ -20,6 +20,8 @@ class Organisation(_Data):
     language: Literal["fr", "en"] = "fr"
     manager_name: str
     manager_email: EmailStr
+    # Printed at the top of the letters to customers without e-mail (lines apart).
+    postal_address: str = Field("", max_length=500)
     review_recipients: list[EmailStr] = []  # who receives the monthly review report
     # Days are counted, and dates shown, in this time zone: a complaint received at 00:30 in
     # Paris is received that day, whatever the date in UTC.
@@ -108,11 +110,20 @@ class CustomerType(Choice):
 LISTED = ("customer_type", "region")
 
 
+class EmailIntake(_Data):
+    """What a complaint that arrives by e-mail does not say, until a person corrects it."""
+
+    product: str = Field("à préciser", min_length=1, max_length=80)
+    region: str = Field("Non précisée", min_length=1)  # a key of the regions' list
+    customer_type: str = Field("individual", min_length=1)  # a key of the customer types
+
+
 class IntakeRules(_Data):
     # A letter's date of receipt may be given when it is recorded later, at most this long ago.
     received_on_max_days: int = Field(31, ge=0)
     customer_types: list[CustomerType] = Field(min_length=1)
     regions: list[Choice] = Field(min_length=1)
+    email: EmailIntake = EmailIntake()
 
     @model_validator(mode="after")
     def _keys_unique(self) -> IntakeRules:
@@ -120,6 +131,10 @@ class IntakeRules(_Data):
             keys = [c.key.casefold() for c in self.choices(field)]
             if len(keys) != len(set(keys)):
                 raise ValueError(f"intake: two {field} entries have the same key")
+        for field in LISTED:
+            given = getattr(self.email, field)
+            if self.key(field, given) is None:
+                raise ValueError(f"intake.email: {field} {given!r} is not in the {field} list")
         return self
 
     def choices(self, field: str) -> list[Choice]:

@@ -51,3 +51,12 @@ class NotListed(Invalid):
     def __init__(self, field: str, value: str, allowed: list[str]) -> None:
         self.field = field
         super().__init__(f"{field}: {value!r} is not one of: {', '.join(allowed)}")
+
+
+class FileRefused(Invalid):
+    """A customer's file refused (422): `kind` says why (empty, too_large, type, too_many,
+    too_much), `limit` the figure it passed (bytes, files, or the type found)."""
+
+    def __init__(self, kind: str, filename: str, limit: int | str, message: str) -> None:
+        self.kind, self.filename, self.limit = kind, filename, limit
+        super().__init__(message)

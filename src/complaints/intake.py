@@ -14,7 +14,10 @@ from pydantic import (
     ConfigDict,
     EmailStr,
     Field,
+    ValidatorFunctionWrapHandler,
     WithJsonSchema,
+    WrapValidator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -30,6 +33,8 @@ _PHONE = re.compile(r"^\+?[0-9 ().-]{6,24}$")
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 # The channels a customer uses alone; phone, letter and in person are recorded by the staff.
 CUSTOMER_CHANNELS = (Channel.WEB, Channel.EMAIL)
+# A French postal address has at most 6 lines of 38 characters (NF Z 10-011); room to spare.
+ADDRESS_LINES = 8
 
 
 def _text(value: str) -> str:
@@ -94,6 +99,31 @@ def _deliverable(value: str) -> str:
     return value
 
 
+def _postal(value: str | None) -> str | None:
+    """A postal address as it goes on an envelope: its lines trimmed, empty ones dropped."""
+    if value is None or not value.strip():
+        return None
+    lines = [_visible(_text(line)) for line in _LINE_BREAK.split(value) if line.strip()]
+    if len(lines) > ADDRESS_LINES:
+        raise ValueError(f"has more than {ADDRESS_LINES} lines")
+    return "\n".join(lines)
+
+
+def _empty_or(value: object, handler: ValidatorFunctionWrapHandler) -> object:
+    """No e-mail at all (""), or a valid one."""
+    return "" if isinstance(value, str) and not value.strip() else handler(value)
+
+
+def _required(value: object) -> object:
+    if isinstance(value, str) and not value.strip():
+        raise PydanticCustomError(
+            "email_required",
+            "must not be empty: a complaint sent by web or e-mail is answered by e-mail"
+            " (letters are for phone, letter and in-person complaints recorded by the staff)",
+        )
+    return value
+
+
 Address = Annotated[EmailStr, Field(max_length=254), AfterValidator(_deliverable)]
 Line = Annotated[str, AfterValidator(_line)]
 Text = Annotated[str, AfterValidator(_text)]
@@ -105,8 +135,12 @@ class Intake(BaseModel):
     model_config = ConfigDict(extra="forbid", str_max_length=10_000)
 
     name: Annotated[Line, Field(max_length=120)]
-    email: Address
+    # Empty for a customer without e-mail: the letters then go to `postal_address`.
+    email: Annotated[Address, WrapValidator(_empty_or)]
     phone: Annotated[str | None, AfterValidator(_phone)] = None
+    postal_address: Annotated[
+        Annotated[str, Field(max_length=500)] | None, AfterValidator(_postal)
+    ] = None
     subject: Annotated[Line, Field(max_length=200)]
     description: Annotated[Text, Field(max_length=10_000)]
     desired_outcome: Annotated[str, AfterValidator(_optional_text), Field(max_length=2_000)] = ""
@@ -120,10 +154,30 @@ class Intake(BaseModel):
     consent_contact: bool = False
     consent_share: bool = False
 
+    @model_validator(mode="after")
+    def _reachable(self) -> Intake:
+        """Without e-mail, a postal address, on a channel the staff record."""
+        if self.email:
+            return self
+        if not self.postal_address:
+            raise PydanticCustomError(
+                "contact_required", "give an e-mail address or a postal address for the letters"
+            )
+        if self.channel in CUSTOMER_CHANNELS:
+            raise PydanticCustomError(
+                "email_required",
+                "a {channel} complaint is answered by e-mail: only phone, letter and in-person"
+                " complaints may go without one",
+                {"channel": self.channel.value},
+            )
+        return self
+
 
 class PublicIntake(Intake):
-    """A complaint sent by the customer through the public form or API: web or email only."""
+    """A complaint sent by the customer through the public form or API: web or email only,
+    with an e-mail address."""
 
+    email: Annotated[Address, BeforeValidator(_required)]
     channel: Annotated[
         Channel,
         BeforeValidator(_customer_channel),

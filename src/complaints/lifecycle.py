@@ -52,6 +52,7 @@ class Step(StrEnum):
     LINK = "link"
     MERGE = "merge"
     UNMERGE = "unmerge"
+    CUSTOMER_MESSAGE = "customer_message"
 
 
 class Role(StrEnum):
@@ -396,6 +397,15 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     Step.LINK: Transition(
         frozenset(State), None, frozenset({AGENT}), W("liée à une autre réclamation", "linked")
+    ),
+    # A message that changes nothing: on a closed complaint it reopens (REOPEN), and it brings
+    # the information asked for (RECEIVE_INFORMATION); the services choose.
+    Step.CUSTOMER_MESSAGE: Transition(
+        OPEN_STATES - {S.AWAITING_INFORMATION},
+        None,
+        frozenset({CUSTOMER}),
+        W("message du client", "message from the customer"),
+        customer=W("Votre message", "Your message"),
     ),
     Step.MERGE: Transition(
         OPEN_STATES - {S.AWAITING_INFORMATION},  # it would forget where the information leads

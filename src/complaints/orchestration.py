@@ -19,6 +19,7 @@ ENTRYPOINTS = {
     "review": "flows/review.py:monthly_review",
     "retention": "flows/retention.py:anonymise_expired",
     "checkpoint": "flows/checkpoint.py:checkpoint_history",
+    "inbox": "flows/inbox.py:read_mailbox",
 }
 
 
@@ -112,4 +113,10 @@ async def monthly_review(as_of: datetime | None = None) -> dict[str, int]:
 async def anonymise_expired(as_of: datetime | None = None) -> dict[str, int]:
     """Run the retention flow once."""
     result: dict[str, int] = await _run("retention", as_of)
+    return result
+
+
+async def read_mailbox() -> dict[str, int]:
+    """Run the mailbox flow once: take every message waiting."""
+    result: dict[str, int] = await _run("inbox")
     return result

@@ -1,15 +1,18 @@
 """The outbox's queries: which e-mails wait, and taking them for one sender (references and
-rows only; the services own the transactions)."""
+rows only; the services own the transactions). Letters (medium post) are never an e-mail
+sender's: they wait in the print tray (services/post.py) until a person posts them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import literal, select, union_all, update
 from sqlalchemy.orm import Session
 
-from complaints.models import Complaint, OutboxMessage, OutboxStatus
+from complaints.models import Complaint, InboundMessage, Medium, OutboxMessage, OutboxStatus
+
+EMAIL = OutboxMessage.medium == Medium.EMAIL
 
 
 def with_pending_mail(*, session: Session, as_of: datetime, limit: int = 10_000) -> list[str]:
@@ -18,7 +21,11 @@ def with_pending_mail(*, session: Session, as_of: datetime, limit: int = 10_000)
     # every complaint or every e-mail (1.1 s a poll with 1M stored, bench/load.py).
     pending = session.scalars(
         select(OutboxMessage.complaint_id)
-        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= as_of)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at <= as_of,
+            EMAIL,
+        )
         .order_by(OutboxMessage.next_attempt_at)
         .limit(limit * 4)  # a complaint rarely has more than a few e-mails waiting
     )
@@ -37,6 +44,7 @@ def pending_messages(
         .where(
             OutboxMessage.complaint_id.in_(complaint_ids),
             OutboxMessage.status == OutboxStatus.PENDING,
+            EMAIL,
         )
         .order_by(OutboxMessage.id)
     )
@@ -50,6 +58,7 @@ def undelivered(*, session: Session, complaint_id: int) -> bool:
     query = select(OutboxMessage.id).where(
         OutboxMessage.complaint_id == complaint_id,
         OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.REJECTED)),
+        EMAIL,
     )
     return session.execute(query.limit(1)).first() is not None
 
@@ -65,6 +74,7 @@ def claim_messages(
         .where(
             OutboxMessage.id.in_(message_ids),
             OutboxMessage.status == OutboxStatus.PENDING,
+            EMAIL,
             (OutboxMessage.claimed_until.is_(None)) | (OutboxMessage.claimed_until < as_of),
         )
         .values(claimed_until=until)
@@ -75,18 +85,31 @@ def claim_messages(
 
 
 def thread_of(*, session: Session, complaint_id: int, recipient: str) -> list[str]:
-    """The Message-IDs of the e-mails about a complaint to one address, oldest first: sent,
-    or to be sent before the next (never those cancelled or refused for good)."""
-    query = (
-        select(OutboxMessage.message_id)
-        .where(
-            OutboxMessage.complaint_id == complaint_id,
-            OutboxMessage.recipient == recipient,
-            OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENT)),
-        )
-        .order_by(OutboxMessage.id)
+    """The Message-IDs of the conversation about a complaint with one address, oldest first:
+    our e-mails sent, or to be sent before the next (never those cancelled, refused or
+    returned), and the messages that address sent us about it (its complaint, its replies)."""
+    ours = select(
+        OutboxMessage.message_id,
+        OutboxMessage.created_at.label("at"),
+        literal(1).label("side"),
+        OutboxMessage.id.label("n"),
+    ).where(
+        OutboxMessage.complaint_id == complaint_id,
+        OutboxMessage.recipient == recipient,
+        OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENT)),
     )
-    return list(session.scalars(query))
+    theirs = select(
+        InboundMessage.message_id,
+        InboundMessage.received_at.label("at"),
+        literal(0).label("side"),
+        InboundMessage.id.label("n"),
+    ).where(
+        InboundMessage.complaint_id == complaint_id,
+        InboundMessage.sender == recipient.lower(),
+        InboundMessage.message_id.like("<%"),  # a digest stands for a message without one
+    )
+    rows = session.execute(union_all(ours, theirs).order_by("at", "side", "n"))
+    return [str(row[0]) for row in rows]
 
 
 def cancel_pending(*, session: Session, complaint_id: int) -> int:
@@ -101,3 +124,30 @@ def cancel_pending(*, session: Session, complaint_id: int) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(getattr(done, "rowcount", 0) or 0)
+
+
+def letters_waiting(
+    *, session: Session, limit: int = 500
+) -> list[tuple[int, str, str, datetime, str]]:
+    """The letters not yet posted, oldest first: (id, reference, kind, created_at, name)."""
+    query = (
+        select(
+            OutboxMessage.id,
+            Complaint.reference,
+            OutboxMessage.kind,
+            OutboxMessage.created_at,
+            OutboxMessage.recipient_name,
+        )
+        .join(Complaint, Complaint.id == OutboxMessage.complaint_id)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.medium == Medium.POST)
+        .order_by(OutboxMessage.created_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    rows = session.execute(query)
+    return [(r.id, r.reference, r.kind, r.created_at, r.recipient_name) for r in rows]
+
+
+def letter(*, session: Session, letter_id: int, lock: bool = False) -> OutboxMessage | None:
+    """The letter with this id (a message by post), locked for an update if asked; else None."""
+    found = session.get(OutboxMessage, letter_id, with_for_update=lock)
+    return found if found is not None and found.medium == Medium.POST else None

@@ -108,6 +108,18 @@ class Email(_Read):
     message_id: str
 
 
+class Attached(_Read):
+    """A file the customer sent: its name, its type (read from its content), its size."""
+
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    source: str
+    added_at: Moment
+    erased_at: Moment | None
+
+
 class Entry(_Read):
     """One event of the history."""
 
@@ -136,6 +148,7 @@ class ComplaintView(Summary):
     related: list[str]
     actions: list[PlannedAction]
     emails: list[Email]
+    attachments: list[Attached] = []
     history: list[Entry]
     merged_into: str | None = None
     merged: list[dict[str, Any]] = []

@@ -123,8 +123,12 @@ def tracking_tokens(*, session: Session, references: Collection[str]) -> dict[st
     return {str(row[0]): str(row[1]) for row in session.execute(query)}
 
 
-def find(*, session: Session, reference: str) -> Complaint | None:
-    return session.scalars(select(Complaint).where(Complaint.reference == reference)).one_or_none()
+def find(*, session: Session, reference: str, lock: bool = False) -> Complaint | None:
+    """The complaint `reference`, or None; locked for update when asked."""
+    query = select(Complaint).where(Complaint.reference == reference)
+    if lock:
+        query = query.with_for_update(of=Complaint)
+    return session.scalars(query).one_or_none()
 
 
 def find_by_tracking_token(*, session: Session, token: str) -> Complaint | None:

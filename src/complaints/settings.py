@@ -6,7 +6,7 @@ import json
 from functools import cached_property, lru_cache
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -95,6 +95,50 @@ class Settings(BaseSettings):
     trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = []
     # A staff page session ends after this long without a request (and at logout, or revocation).
     staff_session_idle_hours: float = Field(default=8.0, gt=0, le=24 * 30)
+    # Inbound e-mail: a message larger than this is kept in the quarantine, not read; beyond
+    # `inbound_daily_cap` messages from one sender in 24 hours, the rest are kept, not answered.
+    inbound_max_bytes: int = Field(default=25_000_000, gt=0)
+    inbound_daily_cap: int = Field(default=20, ge=1)
+    # The complaints mailbox read over IMAP. No host: no mailbox is read.
+    imap_host: str = ""
+    imap_port: int = 993
+    # "tls" from the first byte (port 993), "starttls" (port 143), "none" only for a server on
+    # this machine (the tests' Dovecot): the password would cross the network in clear.
+    imap_security: Literal["tls", "starttls", "none"] = "tls"
+    imap_username: str = ""
+    imap_password: SecretStr | None = None
+    imap_folder: str = "INBOX"  # where customers' e-mails arrive; every message there is new
+    # Where a message goes once taken, so the folder above only ever holds new ones; created
+    # when missing.
+    imap_processed_folder: str = "Processed"
+    # How long one wait for new mail lasts (IMAP IDLE, which RFC 2177 limits to 29 minutes);
+    # a server without IDLE is polled this often.
+    imap_idle_seconds: float = Field(default=300.0, gt=0, le=29 * 60)
+    imap_timeout_seconds: float = Field(default=30.0, gt=0)  # per network operation
+    # A larger message is not downloaded: it is listed with its size, for quarantine.
+    imap_max_bytes: int = Field(default=25_000_000, gt=0)
+
+    # Customers' files (web form, e-mail, tracking page), kept in var/files under their SHA-256.
+    attachment_max_bytes: int = Field(default=10_000_000, gt=0)  # one file, at most
+    attachments_max_per_complaint: int = Field(default=20, ge=0)  # files on one complaint
+    attachments_max_total_bytes: int = Field(default=40_000_000, gt=0)  # their sizes together
+    # The types a file may have, as its content says (libmagic), whatever its name says.
+    attachment_types: list[str] = [
+        "application/pdf",
+        "image/jpeg",
+        "image/png",
+        "image/gif",
+        "image/webp",
+        "image/heic",  # photos taken on an iPhone
+        "image/heif",
+        "text/plain",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",  # .docx
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",  # .xlsx
+        "application/vnd.oasis.opendocument.text",  # .odt
+        "application/vnd.oasis.opendocument.spreadsheet",  # .ods
+        "application/vnd.ms-outlook",  # an Outlook message (.msg)
+        "message/rfc822",  # an e-mail (.eml)
+    ]
 
     @field_validator("mail_from", "mail_reply_to", "public_base_url")
     @classmethod

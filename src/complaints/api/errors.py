@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException
 
 from complaints.api.deps import language
 from complaints.api.pages import render, strings
-from complaints.api.security import HEADERS, MAX_BODY
+from complaints.api.security import HEADERS, body_cap
 from complaints.errors import Refusal
 
 log = logging.getLogger("complaints.web")
@@ -61,7 +61,7 @@ def error_page(
         lang,
         status,
         heading=words[f"{key}_title"],
-        message=words[key].format(size=MAX_BODY // 1024),
+        message=words[key].format(size=body_cap(request) // 1024),
         home=True,
     )
     page.headers.update(headers or {})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
+import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -18,6 +19,9 @@ from complaints.api.docs import ASSETS
 
 CSRF_COOKIE = "complaints_csrf"
 MAX_BODY = 64 * 1024
+# The customer's forms that carry files (the complaint form, the tracking page's): their
+# multipart body may hold a complaint's files besides.
+UPLOADS = re.compile(r"^/(suivi/[^/]+/[a-z_-]+)?$")
 
 
 def secret_key(var: Path) -> bytes:
@@ -95,14 +99,24 @@ HEADERS = {
 }
 
 
+def body_cap(request: Request) -> int:
+    """The most a request's body may hold: MAX_BODY, and the files allowed on a form that
+    carries them (COMPLAINTS_ATTACHMENTS_MAX_TOTAL_BYTES)."""
+    kind = request.headers.get("content-type", "")
+    if request.method == "POST" and kind.startswith("multipart/form-data"):
+        if UPLOADS.match(request.url.path):
+            return MAX_BODY + int(request.app.state.complaints.settings.attachments_max_total_bytes)
+    return MAX_BODY
+
+
 async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    """Refuse bodies over MAX_BODY before reading them; add the safe headers to every answer."""
-    length = request.headers.get("content-length")
-    if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+    """Refuse bodies over their cap before reading them; add the safe headers to every answer."""
+    length, cap = request.headers.get("content-length"), body_cap(request)
+    if length is not None and (not length.isdigit() or int(length) > cap):
         response = _too_large(request)
     elif request.method in ("POST", "PUT", "PATCH") and length is None:
         body = await request.body()
-        response = _too_large(request) if len(body) > MAX_BODY else await call_next(request)
+        response = _too_large(request) if len(body) > cap else await call_next(request)
     else:
         response = await call_next(request)
     for name, value in HEADERS.items():

@@ -19,6 +19,7 @@ from complaints.app import App
 from complaints.errors import Forbidden, IllegalTransition, NotFound, Refusal
 from complaints.lifecycle import OPEN_STATES
 from complaints.services import staff_sessions, views
+from complaints.services.attachments import size_words
 from complaints.services.staff import Staff
 from complaints.staff_steps import STEPS, open_steps
 from complaints.words import label
@@ -127,6 +128,7 @@ def _page(
         errors=refused.fields,
         first_error=next(iter(refused.fields), None),
         values=refused.values,
+        sizes={a["id"]: size_words(a["size"], lang) for a in data["attachments"]},
         # After a step's POST, the other language is the complaint's page (the step has no GET).
         switch_url=f"/staff/c/{quote(reference)}?lang={'en' if lang == 'fr' else 'fr'}",
     )

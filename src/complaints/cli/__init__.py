@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from complaints.cli import (  # noqa: F401  (registers the commands)
     checks,
+    inbox,
     lifecycle,
     ops,
+    post,
     privacy,
     records,
     reports,

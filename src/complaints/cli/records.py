@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from complaints.cli.base import (
     CliError,
@@ -32,13 +33,20 @@ By = Annotated[
 @refusing
 def submit(
     name: Annotated[str, typer.Option(help="The complainant's full name.")],
-    email: Annotated[str, typer.Option(help="Where the acknowledgement and answer go.")],
     subject: Annotated[str, typer.Option(help="One line: what the complaint is about.")],
     description: Annotated[str, typer.Option(help="What happened, in the customer's words.")],
     product: Annotated[str, typer.Option(help="The product or service concerned.")],
     region: Annotated[
         str, typer.Option(help="Where the customer is: one of [intake] regions (e.g. Bretagne).")
     ],
+    email: Annotated[
+        str,
+        typer.Option(help="Where the e-mails go; none: give --postal-address (staff channels)."),
+    ] = "",
+    postal_address: Annotated[
+        str | None,
+        typer.Option(help="Where the letters go without e-mail (lines apart, or split by \\n)."),
+    ] = None,
     phone: Annotated[str | None, typer.Option(help="Optional phone number.")] = None,
     desired_outcome: Annotated[str, typer.Option(help="What the customer wants.")] = "",
     channel: Annotated[
@@ -77,6 +85,7 @@ def submit(
             "name": name,
             "email": email,
             "phone": phone,
+            "postal_address": postal_address.replace("\\n", "\n") if postal_address else None,
             "subject": subject,
             "description": description,
             "desired_outcome": desired_outcome,
@@ -183,6 +192,17 @@ def print_complaint(data: dict[str, Any]) -> None:
                 str(item["round"]), (item["answered_at"] or "")[:16], satisfied, item["comment"]
             )
         console.print(opinions)
+    if data.get("attachments"):
+        files = Table("id", "file", "type", "bytes", "came by", "added (UTC)", title="Attachments")
+        for item in data["attachments"]:
+            erased = item["erased_at"]
+            # A Text, not markup: the name is the customer's, "[/]" and all.
+            name = Text(f"(erased {erased[:10]})" if erased else item["filename"])
+            added = item["added_at"][:16]
+            files.add_row(
+                str(item["id"]), name, item["content_type"], str(item["size"]), item["source"], added
+            )
+        console.print(files)
     history = Table("when (UTC)", "recorded", "who", "what", "why", title="History")
     for event in data["history"]:
         recorded = event["recorded_at"] or ""

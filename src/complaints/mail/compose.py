@@ -1,4 +1,5 @@
-"""Write an e-mail into the outbox, in the transaction of the change that causes it."""
+"""Write an e-mail into the outbox, in the transaction of the change that causes it; to a
+customer without e-mail, the same message as a letter for the print tray."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from complaints import outbox_queries, policy
 from complaints.app import App
 from complaints.dates import long_date
 from complaints.lifecycle import LABELS
-from complaints.models import Complaint, OutboxMessage
+from complaints.models import Complaint, Medium, OutboxMessage
 from complaints.services import terms as promises
 from complaints.words import label
 
@@ -78,13 +79,17 @@ def queue_email(
     lang: str,
     context: dict[str, Any],
     at: datetime,
+    medium: Medium = Medium.EMAIL,
 ) -> OutboxMessage:
-    """Render `kind` and add it to the outbox with its Message-ID fixed now."""
+    """Render `kind` and add it to the outbox with its Message-ID fixed now; a letter (`medium`
+    post) waits in the print tray, outside any thread."""
     rendered = app.renderer.render(kind, lang, context)
     domain = parseaddr(app.settings.mail_from)[1].rpartition("@")[2] or "complaints.local"
     name, address = recipient
-    earlier = outbox_queries.thread_of(
-        session=session, complaint_id=complaint.id, recipient=address
+    earlier = (
+        outbox_queries.thread_of(session=session, complaint_id=complaint.id, recipient=address)
+        if medium is Medium.EMAIL
+        else []
     )
     message = OutboxMessage(
         complaint_id=complaint.id,
@@ -97,6 +102,7 @@ def queue_email(
         message_id=make_msgid(idstring=f"{complaint.reference}.{kind}", domain=domain),
         in_reply_to=earlier[-1] if earlier else None,
         thread_refs=" ".join(earlier[:1] + earlier[1:][-THREAD_KEPT:]),
+        medium=medium,
         created_at=at,
         next_attempt_at=at,
     )
@@ -107,7 +113,8 @@ def queue_email(
 def to_customer(
     session: Session, app: App, *, complaint: Complaint, kind: str, at: datetime, **extra: Any
 ) -> OutboxMessage:
-    """Queue `kind` to the complainant, in their language."""
+    """Queue `kind` to the complainant, in their language: by e-mail, or by post when they
+    gave none (the letter is addressed when it is printed)."""
     person = complaint.complainant
     return queue_email(
         session,
@@ -118,4 +125,5 @@ def to_customer(
         lang=complaint.language,
         context={**customer_context(session, app, complaint), **extra},
         at=at,
+        medium=Medium.EMAIL if person.email else Medium.POST,
     )

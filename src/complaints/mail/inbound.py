@@ -48,6 +48,7 @@ class Inbound:
     kind: Kind
     message_id: str  # its own, or a digest of its bytes when it has none
     sender: str  # the address it came from
+    sender_name: str  # as their mail program gives it, or ""
     subject: str
     reference: str | None = None  # the complaint a reply is about
     why: str = ""  # how it was told apart
@@ -130,12 +131,15 @@ def read(
     assert isinstance(message, EmailMessage)
     own_id = _ids(message.get("Message-ID"))
     message_id = own_id[0] if own_id else "sha256:" + hashlib.sha256(raw).hexdigest()
-    sender = parseaddr(str(message.get("From", "")))[1].lower()
+    sender_name, sender = parseaddr(str(message.get("From", "")))
+    sender = sender.lower()
     subject = " ".join(str(message.get("Subject", "")).split())
     parents = _ids(message.get("In-Reply-To")) + _ids(message.get("References"))
 
     def made(kind: Kind, why: str, reference: str | None = None, **more: Bounce) -> Inbound:
-        return Inbound(kind, message_id, sender, subject, reference, why, parents=parents, **more)
+        return Inbound(
+            kind, message_id, sender, sender_name, subject, reference, why, parents=parents, **more
+        )
 
     bounce = _bounce(message)
     if bounce is not None:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from time import monotonic
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from complaints import outbox_queries, repository
 from complaints.app import App
@@ -32,7 +33,8 @@ CUSTOMER_KINDS = {
     "reopened",
     "unmerged",
 }
-# Kept means done: a promise to write is kept when the mail server accepts the e-mail.
+# Kept means done: a promise to write is kept when the mail server accepts the e-mail, or
+# when the letter is marked posted (services/post.py).
 KEEPS = {
     "acknowledgement": Complaint.acknowledgement_sent_at,
     "answer": Complaint.first_answer_sent_at,
@@ -85,18 +87,23 @@ def _mark_sent(app: App, message: OutboxMessage, at: datetime, *, flagged: bool)
         )
         if message.complaint_id is None:  # organisation mail (the monthly review): no history
             return
-        kept = KEEPS.get(message.kind)
-        if kept is not None:
-            session.execute(
-                update(Complaint)
-                .where(Complaint.id == message.complaint_id, kept.is_(None))
-                .values({kept: accepted})
-                .execution_options(synchronize_session=False)
-            )
+        keep_promise(session, message.complaint_id, message.kind, at=accepted)
         if flagged and not outbox_queries.undelivered(
             session=session, complaint_id=message.complaint_id
         ):
             session.get_one(Complaint, message.complaint_id).needs_attention = False
+
+
+def keep_promise(session: Session, complaint_id: int, kind: str, *, at: datetime) -> None:
+    """The promise an acknowledgement or an answer carries, kept at `at` (its first only)."""
+    kept = KEEPS.get(kind)
+    if kept is not None:
+        session.execute(
+            update(Complaint)
+            .where(Complaint.id == complaint_id, kept.is_(None))
+            .values({kept: at})
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _give_up(app: App) -> timedelta:
@@ -185,6 +192,7 @@ def _claim(app: App, references: list[str], *, organisation: bool, at: datetime)
                         OutboxMessage.complaint_id.is_(None),
                         OutboxMessage.status == OutboxStatus.PENDING,
                         OutboxMessage.next_attempt_at <= at,
+                        outbox_queries.EMAIL,
                     )
                 )
             )

@@ -13,6 +13,7 @@ from complaints.dates import long_date, long_moment
 from complaints.lifecycle import Level, Step
 from complaints.mail.compose import customer_context, queue_email, to_customer
 from complaints.models import Complaint, Escalation, Response, Survey
+from complaints.services import attachments
 from complaints.services import terms as promises
 from complaints.services.history import Actor, move, record, refresh_wake
 from complaints.words import label
@@ -186,6 +187,10 @@ def refer_to_mediator(
             "shared": shared,
             "answers": case["answers"],
             "feedback": case["feedback"],
+            # Named, not sent: the outbox carries no attachments (sent on request).
+            "attachments": attachments.for_mediator(
+                session, complaint.id, lang=lang, shared=shared
+            ),
             **(
                 {
                     "description": complaint.description,

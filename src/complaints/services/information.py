@@ -115,9 +115,17 @@ def end_pause(session: Session, complaint: Complaint, at: datetime) -> dict[str,
     return {"paused": paused, "moved": moved, "deadlines": deadlines}
 
 
-def _resume(session: Session, complaint: Complaint, actor: Actor, at: datetime, said: str) -> str:
+def resume(
+    session: Session,
+    complaint: Complaint,
+    actor: Actor,
+    at: datetime,
+    said: str,
+    more: dict[str, Any] | None = None,
+) -> str:
+    """The information asked came (`said`): the clock runs again, the deadlines moved."""
     check(complaint, Step.RECEIVE_INFORMATION, actor)
-    data = end_pause(session, complaint, at)
+    data = {**end_pause(session, complaint, at), **(more or {})}
     move(session, complaint, Step.RECEIVE_INFORMATION, at=at, actor=actor, reason=said, data=data)
     return complaint.state.value
 
@@ -131,7 +139,7 @@ def receive_information(
         raise Invalid("say what the customer sent or said")
     with app.db.transaction() as session:
         complaint, actor, at = taking(session, reference, by, at)
-        return _resume(session, complaint, actor, at, summary)
+        return resume(session, complaint, actor, at, summary)
 
 
 def receive_by_token(*, app: App, token: str, text: str, at: datetime | None = None) -> str:
@@ -139,7 +147,7 @@ def receive_by_token(*, app: App, token: str, text: str, at: datetime | None = N
     text = customer_text(text)
     with app.db.transaction() as session:
         complaint, at = by_customer(session, token, at)
-        return _resume(session, complaint, CUSTOMER, at, text)
+        return resume(session, complaint, CUSTOMER, at, text)
 
 
 def _asked(session: Session, complaint: Complaint) -> tuple[str, datetime | None]:

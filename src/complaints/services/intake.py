@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -23,7 +24,9 @@ from complaints.errors import NotListed, RuleViolation
 from complaints.intake import Intake
 from complaints.lifecycle import State
 from complaints.models import Channel, Complainant, Complaint, IdempotencyKey
+from complaints.services import attachments
 from complaints.services import terms as promises
+from complaints.services.attachments import Upload
 from complaints.services.history import SKEW, Actor, record, refresh_wake
 
 # Channels whose date of receipt may come before the day the complaint is recorded.
@@ -43,8 +46,13 @@ class IdempotencyConflict(RuleViolation):
     """The key was used before for a different complaint."""
 
 
-def _request_hash(intake: Intake) -> str:
-    return hashlib.sha256(intake.model_dump_json().encode()).hexdigest()
+def _request_hash(intake: Intake, files: Sequence[Upload] = ()) -> str:
+    # Without a postal address, the hash of the requests made before there was one.
+    unset = {"postal_address"} if intake.postal_address is None else None
+    request = intake.model_dump_json(exclude=unset)
+    for upload in files:  # the same form with other files is another complaint
+        request += f"\n{hashlib.sha256(upload.data).hexdigest()} {upload.filename}"
+    return hashlib.sha256(request.encode()).hexdigest()
 
 
 def receive(
@@ -54,25 +62,28 @@ def receive(
     at: datetime | None = None,
     received_on: date | None = None,
     idempotency_key: str | None = None,
+    files: Sequence[Upload] = (),
 ) -> Receipt:
-    """Record a new complaint (once per idempotency key); the lifecycle flow acknowledges it.
+    """Record a new complaint (once per idempotency key), with the `files` sent with it; the
+    lifecycle flow acknowledges it. A file refused (FileRefused) records nothing.
 
     `at` is now, except on a simulated clock; `received_on` is a letter's or an e-mail's date
     of receipt when it is recorded later (bounded), from which the answer's days are counted."""
-    intake = _listed(app, intake)
+    intake = listed(app, intake)
+    attachments.check(app.settings, files)  # before anything is written
     at = at_or_now(at)
     if not app.db.is_simulated() and abs(at - now()) > SKEW:
         raise RuleViolation("a complaint is recorded now; give a letter's date with received_on")
     received_at = _received_at(app, intake, at, received_on)
     if idempotency_key is not None:
         try:
-            return _receive(app, intake, at, received_at, idempotency_key)
+            return _receive(app, intake, at, received_at, idempotency_key, files)
         except IntegrityError:  # the same key arrived twice at once: the other one won
             pass
-    return _receive(app, intake, at, received_at, idempotency_key)
+    return _receive(app, intake, at, received_at, idempotency_key, files)
 
 
-def _listed(app: App, intake: Intake) -> Intake:
+def listed(app: App, intake: Intake) -> Intake:
     """`intake` with its customer type and region as keys of the code of conduct's lists (a
     key's words in either language name it too); anything else is refused."""
     rules = app.conduct.intake
@@ -123,10 +134,11 @@ def add(
     received_at: datetime,
     terms: tuple[int, Terms],
     follows: str | None = None,
+    files: Sequence[Upload] = (),
 ) -> Complaint:
     """Store a new complaint, its first Event and its promises in the caller's transaction
     (`terms`: promises.current(app), read before it began); `follows`: the complaint it
-    follows up, if any."""
+    follows up, if any; `files`: those sent with it, named by the first Event."""
     terms_id, rules = terms
     found = triage.classify(app.conduct, subject=intake.subject, description=intake.description)
     acknowledge = policy.acknowledge_due(rules, at)
@@ -135,7 +147,11 @@ def add(
     )
     referral = policy.referral_due(rules, answer.at)
     person = Complainant(
-        name=intake.name, email=str(intake.email), phone=intake.phone, language=intake.language
+        name=intake.name,
+        email=str(intake.email),
+        phone=intake.phone,
+        postal_address=intake.postal_address,
+        language=intake.language,
     )
     complaint = Complaint(
         reference=repository.allocate_reference(
@@ -170,6 +186,7 @@ def add(
     refresh_wake(complaint)
     session.add(complaint)
     session.flush()
+    added = attachments.add_all(session, app, complaint.id, files, at=at)
     record(
         session,
         complaint,
@@ -194,6 +211,7 @@ def add(
             "terms": terms_id,
             "consent": {"contact": intake.consent_contact, "share": intake.consent_share},
             **({"follows": follows} if follows else {}),
+            **({"attachments": [a.id for a in added]} if added else {}),
         },
         visible=True,
         to_state=State.RECEIVED,
@@ -202,24 +220,31 @@ def add(
 
 
 def _receive(
-    app: App, intake: Intake, at: datetime, received_at: datetime, idempotency_key: str | None
+    app: App,
+    intake: Intake,
+    at: datetime,
+    received_at: datetime,
+    idempotency_key: str | None,
+    files: Sequence[Upload],
 ) -> Receipt:
     terms = promises.current(app)
     with app.db.transaction() as session:
         if idempotency_key is not None:
             seen = session.get(IdempotencyKey, idempotency_key)
             if seen is not None:
-                if seen.request_hash != _request_hash(intake):
+                if seen.request_hash != _request_hash(intake, files):
                     raise IdempotencyConflict(
                         "this Idempotency-Key was used for a different complaint"
                     )
                 return _receipt(repository.get(session=session, reference=seen.reference))
-        complaint = add(session, app, intake, at=at, received_at=received_at, terms=terms)
+        complaint = add(
+            session, app, intake, at=at, received_at=received_at, terms=terms, files=files
+        )
         if idempotency_key is not None:
             session.add(
                 IdempotencyKey(
                     key=idempotency_key,
-                    request_hash=_request_hash(intake),
+                    request_hash=_request_hash(intake, files),
                     reference=complaint.reference,
                     created_at=at,
                 )

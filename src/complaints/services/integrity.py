@@ -78,6 +78,7 @@ def _head_problem(key: bytes, complaint: Any, events: list[Event]) -> str | None
 def _sealed_facts(events: list[Event]) -> dict[str, str | None]:
     """What the sealed events say the complaint's promise and delivery columns hold."""
     facts: dict[str, str | None] = {}
+    kept_by: dict[str, str] = {}  # the column kept -> the Message-ID of the e-mail that kept it
     for event in events:
         data = event.data or {}
         promises = data.get("promises") or {}
@@ -89,11 +90,17 @@ def _sealed_facts(events: list[Event]) -> dict[str, str | None]:
             facts["answer_by"], facts["refer_by"] = data["promise"]["due"], data["referral"]["due"]
         elif isinstance(data.get("deadlines"), dict):  # a step that moved promised dates
             facts.update(data["deadlines"])
-        elif event.action == "email_sent":
+        elif event.action in ("email_sent", "letter_posted"):  # accepted, or posted
             kept = KEEPS.get(str(data.get("kind")))
             column = kept.key if kept is not None else None
             if column is not None and column not in facts:
                 facts[column] = event.at.isoformat()
+                kept_by[column] = str(data.get("message_id"))
+        elif event.action == "email_bounced" and data.get("unkept"):
+            kept = KEEPS.get(str(data.get("kind")))
+            if kept is not None and kept_by.get(kept.key) == data.get("message_id"):
+                facts.pop(kept.key, None)  # the promise it kept is kept no longer
+                kept_by.pop(kept.key)
     return facts
 
 

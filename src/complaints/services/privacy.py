@@ -4,7 +4,8 @@ Kept: reference, channel, language, product, region, customer type, category, se
 deadlines, state, decisions and outcome, the actions and the sealed history without its texts.
 Erased: the complainant's name, e-mail and phone; the subject, account and outcome sought; the
 texts of answers, analyses, comments, escalations and every event's reason; the e-mails' bodies
-and addresses (pending ones are cancelled); the tracking link."""
+and addresses (pending ones are cancelled); the files sent (names and contents); the
+tracking link."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from complaints.models import (
     Response,
     Survey,
 )
+from complaints.services import attachments
 from complaints.services.history import Actor, record
 
 ERASED = "[anonymisé]"
@@ -61,6 +63,7 @@ def anonymise(
     cid = complaint.id
     person = complaint.complainant
     person.name, person.email, person.phone, person.anonymised_at = "", "", None, at
+    person.postal_address = None
     complaint.subject, complaint.description, complaint.desired_outcome = ERASED, "", ""
     complaint.tracking_token = f"anon-{secrets.token_urlsafe(24)}"  # the old link finds nothing
     complaint.anonymised_at = at
@@ -74,6 +77,7 @@ def anonymise(
         .values(outcome=ERASED)
     )
     outbox_queries.cancel_pending(session=session, complaint_id=cid)
+    attachments.erase_for(session, cid, at)  # the files leave the disk at commit
     session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.complaint_id == cid)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -56,7 +56,7 @@ def reopen(*, app: App, reference: str, by: str, reason: str, at: datetime | Non
     current = promises.current(app)  # read first: a new complaint may need it
     with app.db.transaction() as session:
         complaint, actor, at = taking(session, reference, by, at)
-        return _reopen(session, app, complaint, actor, at, reason, current)
+        return reopen_closed(session, app, complaint, actor, at, reason, current)
 
 
 def reopen_by_token(*, app: App, token: str, reason: str, at: datetime | None = None) -> Taken:
@@ -65,10 +65,10 @@ def reopen_by_token(*, app: App, token: str, reason: str, at: datetime | None = 
     current = promises.current(app)
     with app.db.transaction() as session:
         complaint, at = by_customer(session, token, at)
-        return _reopen(session, app, complaint, CUSTOMER, at, reason, current)
+        return reopen_closed(session, app, complaint, CUSTOMER, at, reason, current)
 
 
-def _reopen(
+def reopen_closed(
     session: Session,
     app: App,
     complaint: Complaint,
@@ -76,6 +76,7 @@ def _reopen(
     at: datetime,
     reason: str,
     current: tuple[int, Terms],
+    more: dict[str, Any] | None = None,
 ) -> Taken:
     from complaints.staff_steps import Taken  # its registry imports this module
 
@@ -105,6 +106,7 @@ def _reopen(
             "promise": due.rule,
             "referral": referral.rule,
             "deadlines": {"answer_by": due.at.isoformat(), "refer_by": referral.at.isoformat()},
+            **(more or {}),
         },
     )
     to_customer(
@@ -146,6 +148,7 @@ def _follow_up(
                 "name": person.name,
                 "email": person.email,
                 "phone": person.phone,
+                "postal_address": person.postal_address,
                 "subject": FOLLOW_UP.get(lang, FOLLOW_UP["en"]).format(
                     reference=complaint.reference
                 ),

@@ -18,6 +18,7 @@ from complaints.lifecycle import State
 from complaints.models import (
     Action,
     Analysis,
+    Attachment,
     Complainant,
     Complaint,
     Escalation,
@@ -93,6 +94,9 @@ def _complaint(session: Session, c: Complaint) -> dict[str, Any]:
         "escalations": _rows(session, Escalation, c.id, "at", "level", "reason", "outcome"),
         "emails": _rows(
             session, OutboxMessage, c.id, "kind", "recipient", "subject", "text_body", "sent_at"
+        ),
+        "attachments": _rows(
+            session, Attachment, c.id, "filename", "content_type", "size", "source", "added_at"
         ),
         "history": _rows(session, Event, c.id, "at", "actor_kind", "actor", "action", "reason"),
     }

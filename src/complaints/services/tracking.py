@@ -47,9 +47,18 @@ EVENTS = {
 }
 
 
+# A letter to a customer without e-mail is told when it was posted ("letter_posted:<kind>").
+BY_POST = {"fr": " par courrier", "en": " by post"}
+
+
 def steps(lang: str) -> dict[str, str]:
     """The words of every event the customer sees, by its key (see `_step`)."""
-    return {**lifecycle.customer_steps(lang), **EVENTS[lang]}
+    sent = {key: text for key, text in EVENTS[lang].items() if key.startswith("email_sent:")}
+    posted = {
+        key.replace("email_sent:", "letter_posted:"): text + BY_POST[lang]
+        for key, text in sent.items()
+    }
+    return {**lifecycle.customer_steps(lang), **EVENTS[lang], **posted}
 
 
 def language(*, app: App, token: str) -> str:
@@ -126,6 +135,6 @@ def tracking(*, app: App, token: str, at: datetime | None = None) -> dict[str, A
 
 def _step(event: Event) -> str:
     """The key of a customer-visible event in `steps`."""
-    if event.action == "email_sent":
-        return f"email_sent:{(event.data or {}).get('kind')}"
+    if event.action in ("email_sent", "letter_posted"):
+        return f"{event.action}:{(event.data or {}).get('kind')}"
     return event.action

@@ -21,7 +21,7 @@ from complaints.read_models import (
     PlannedAction,
     Summary,
 )
-from complaints.services import merging
+from complaints.services import attachments, merging
 from complaints.services.history import record
 from complaints.services.staff import staff_actor
 from complaints.words import explain
@@ -161,6 +161,7 @@ def view(
                 )
                 for m in record_queries.mails_of(session=session, complaint_id=cid)
             ],
+            attachments=attachments.listed(session, cid),
             history=[
                 Entry(
                     at=e.at,
