@@ -9,7 +9,7 @@ export DO_NOT_TRACK ?= 1
 
 BENCH_LOAD_COUNT ?= 10000
 
-.PHONY: demo test lint bench ui serve install clean chromium
+.PHONY: demo test lint bench ui serve install clean chromium dovecot
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -26,7 +26,12 @@ demo: $(STAMP)
 chromium:
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "chromium not installed: the browser test will be skipped"; }
 
-test: $(STAMP) chromium
+# The IMAP tests read a real mailbox: Debian's Dovecot, started by each test on 127.0.0.1 with a
+# configuration of its own (where systemd runs, Debian also starts its own Dovecot: unused).
+dovecot:
+	@test -x /usr/sbin/dovecot || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null) || echo "dovecot not installed: the IMAP tests will be skipped"; }
+
+test: $(STAMP) chromium dovecot
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

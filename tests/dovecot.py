@@ -5,6 +5,7 @@ where it is missing, the tests that use it are skipped."""
 from __future__ import annotations
 
 import getpass
+import grp
 import os
 import pwd
 import secrets
@@ -169,8 +170,9 @@ def _config(root: Path, server: Dovecot, uid: int, gid: int, capability: str | N
         lines.append(f"imap_capability = {capability}")
     if os.getuid() != 0:
         # Without root, Dovecot can neither change users nor chroot.
-        me = getpass.getuser()
+        me, group = getpass.getuser(), grp.getgrgid(os.getgid()).gr_name
         lines += [f"default_internal_user = {me}", f"default_login_user = {me}"]
+        lines.append(f"default_internal_group = {group}")
         for service in ("anvil", "imap-login", "imap-urlauth-login", "ipc", "old-stats"):
             lines.append(f"service {service} {{\n  chroot =\n}}")
     return "\n".join(lines) + "\n"

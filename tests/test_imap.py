@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from complaints.mail.imap import Mailbox, MailboxError, TooLarge
+from complaints.mail.imap import Gone, Mailbox, MailboxError, TooLarge
 from complaints.mail.sink import free_port
 from complaints.settings import Settings
 from tests.dovecot import Dovecot, dovecot, running
@@ -48,6 +48,21 @@ def test_a_message_over_the_limit_is_listed_with_its_size_not_fetched(dovecot: D
         with pytest.raises(TooLarge) as refused:
             box.fetch(listed[1].uid)
     assert (refused.value.uid, refused.value.size) == (listed[1].uid, len(large))
+
+
+def test_a_message_another_reader_took_is_gone_and_filing_it_is_harmless(dovecot: Dovecot) -> None:
+    dovecot.deliver(eml("gmail_reply.eml"))
+    with Mailbox(dovecot.settings()) as box:
+        (listed,) = box.waiting()
+        with dovecot.client() as other:
+            other.select_folder("INBOX")
+            other.delete_messages([listed.uid])
+            other.expunge()
+        with pytest.raises(Gone):
+            box.fetch(listed.uid)
+        box.done(listed.uid)
+        assert box.waiting() == []
+    assert dovecot.messages("Processed") == []
 
 
 def test_a_wrong_password_is_one_line_without_the_password(dovecot: Dovecot) -> None:
@@ -129,3 +144,16 @@ def test_without_uidplus_a_filed_message_stays_flagged_and_is_not_listed(tmp_pat
         assert [b"\\Deleted" in flags for _, flags in inbox] == [True, False]
         assert server.messages("Processed") == [eml("our_own_message.eml")]
 
+
+def test_starttls_is_required_when_asked_for(dovecot: Dovecot) -> None:
+    settings = dovecot.settings(imap_security="starttls")  # the server offers no STARTTLS
+    with pytest.raises(MailboxError, match="STARTTLS") as refused, Mailbox(settings):
+        pass  # never reached: no falling back to clear text
+    assert "\n" not in str(refused.value)
+
+
+def test_tls_against_a_plain_port_fails_as_tls(dovecot: Dovecot) -> None:
+    settings = dovecot.settings(imap_security="tls")
+    tls_failed = rf"^IMAP server 127.0.0.1:{dovecot.port}: TLS failed: "
+    with pytest.raises(MailboxError, match=tls_failed), Mailbox(settings):
+        pass

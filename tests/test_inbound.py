@@ -25,7 +25,7 @@ from complaints.models import (
     OutboxMessage,
     OutboxStatus,
 )
-from complaints.services import automation, delivery, inbound, information, integrity, intake
+from complaints.services import automation, delivery, inbound, information, intake, integrity
 from tests.conftest import BACKENDS
 from tests.conftest import intake as sample
 from tests.factories import outbox
@@ -180,7 +180,7 @@ def test_a_reference_in_the_subject_from_a_stranger_waits_for_a_person(app: App)
     before = len(events(app, reference, "customer_message"))
     taken = inbound.take(app, raw, source="imap", at=T0 + timedelta(days=1))
     assert taken.outcome == InboundOutcome.QUARANTINED
-    assert "another address" in taken.reason
+    assert taken.reason.startswith("stranger")
     assert len(events(app, reference, "customer_message")) == before
 
 
@@ -215,8 +215,8 @@ def test_bad_mail_is_kept_in_the_quarantine_and_changes_nothing(app: App) -> Non
         b"x" * 30_000_000
     )
     cases = {
-        "only_files": (only_files, "only attachments"),
-        "huge": (huge, "larger than"),
+        "only_files": (only_files, "only_files"),
+        "huge": (huge, "too_large"),
     }
     for name, (raw, why) in cases.items():
         taken = inbound.take(app, raw, source="imap", at=T0)

@@ -124,6 +124,7 @@ VARIANTS: dict[str, dict[str, list[Any]]] = {
             [],
             [{"on": "6 mars 2026", "satisfied": s, "comment": "Texte C"} for s in (True, False)],
         ],
+        "attachments": [[], [{"name": "facture.pdf", "type": "PDF", "size": "1,2 Mo"}]],
     },
     "closure": {
         "why": [

@@ -109,4 +109,8 @@ async def serve(sweep_seconds: float, poll_seconds: float, *, sweeps: bool = Tru
     gc.collect()
     gc.freeze()
     parts = [dispatcher.run_forever(), web.serve(), *([runner.start()] if sweeps else [])]
+    if sweeps and app.settings.imap_host:  # at scale, the read-mailbox deployment does it
+        from complaints import mailbox_watch
+
+        parts.append(mailbox_watch.watch(app.settings, nudge=dispatcher.nudge))
     await asyncio.gather(*parts)

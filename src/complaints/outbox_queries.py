@@ -151,3 +151,14 @@ def letter(*, session: Session, letter_id: int, lock: bool = False) -> OutboxMes
     """The letter with this id (a message by post), locked for an update if asked; else None."""
     found = session.get(OutboxMessage, letter_id, with_for_update=lock)
     return found if found is not None and found.medium == Medium.POST else None
+
+
+def latest(*, session: Session, complaint_id: int, kind: str) -> OutboxMessage | None:
+    """The complaint's latest e-mail of `kind`."""
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.complaint_id == complaint_id, OutboxMessage.kind == kind)
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+    return session.scalars(query).first()

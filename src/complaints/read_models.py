@@ -67,8 +67,9 @@ class Summary(_Read):
 
 class Person(_Read):
     name: str
-    email: str
+    email: str  # "" for a customer without e-mail: the letters go to postal_address
     phone: str | None
+    postal_address: str | None = None
     language: str
 
 

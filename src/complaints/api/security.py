@@ -102,10 +102,10 @@ HEADERS = {
 def body_cap(request: Request) -> int:
     """The most a request's body may hold: MAX_BODY, and the files allowed on a form that
     carries them (COMPLAINTS_ATTACHMENTS_MAX_TOTAL_BYTES)."""
-    kind = request.headers.get("content-type", "")
-    if request.method == "POST" and kind.startswith("multipart/form-data"):
-        if UPLOADS.match(request.url.path):
-            return MAX_BODY + int(request.app.state.complaints.settings.attachments_max_total_bytes)
+    multipart = request.headers.get("content-type", "").startswith("multipart/form-data")
+    if request.method == "POST" and multipart and UPLOADS.match(request.url.path):
+        files: int = request.app.state.complaints.settings.attachments_max_total_bytes
+        return MAX_BODY + files
     return MAX_BODY
 
 

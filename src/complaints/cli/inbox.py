@@ -59,6 +59,7 @@ def list_arrived(
     """The quarantine (messages kept but not taken, with the reason), newest first."""
     from complaints.inbound_queries import FOR_STAFF, arrived
     from complaints.models import InboundOutcome
+    from complaints.services.quarantine import in_words, words
 
     outcomes = [o.value for o in InboundOutcome] if every else [o.value for o in FOR_STAFF]
     with the_app().db.transaction() as session:
@@ -67,6 +68,7 @@ def list_arrived(
         emit_json([row.__dict__ for row in rows])
         return
     table = Table("id", "received", "how", "outcome", "complaint", "from", "why")
+    said = words(the_app(), "en")
     for row in rows:
         table.add_row(
             str(row.id),
@@ -75,7 +77,7 @@ def list_arrived(
             row.outcome,
             row.reference or "—",
             row.sender or "—",
-            row.reason,
+            in_words(row.reason, said),
         )
     console.print(table if rows else "nothing in the quarantine")
 

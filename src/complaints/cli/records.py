@@ -198,10 +198,8 @@ def print_complaint(data: dict[str, Any]) -> None:
             erased = item["erased_at"]
             # A Text, not markup: the name is the customer's, "[/]" and all.
             name = Text(f"(erased {erased[:10]})" if erased else item["filename"])
-            added = item["added_at"][:16]
-            files.add_row(
-                str(item["id"]), name, item["content_type"], str(item["size"]), item["source"], added
-            )
+            kind, size, added = item["content_type"], str(item["size"]), item["added_at"][:16]
+            files.add_row(str(item["id"]), name, kind, size, item["source"], added)
         console.print(files)
     history = Table("when (UTC)", "recorded", "who", "what", "why", title="History")
     for event in data["history"]:

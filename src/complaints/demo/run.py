@@ -15,6 +15,7 @@ from complaints import app as wiring
 from complaints import prefect_env
 from complaints.clock import now
 from complaints.dates import long_date, zone
+from complaints.demo import mails
 from complaints.demo.scenarios import EXPECTED, SAMPLES
 from complaints.demo.script import MANAGER, STAFF, Script, console
 from complaints.mail.sink import MailSink
@@ -51,7 +52,9 @@ async def play(script: Script) -> None:
     s, A, D = script, ActionKind, Decision
     for key, sample in SAMPLES.items():
         s.refs[key] = intake.receive(app=wiring.get_app(), intake=sample, at=s.day(0)).reference
+    s.write(0, mails.complaint(s.day(0)), key="by_email")  # a complaint sent to the mailbox
     await s.sweep(0.01)  # acknowledged at once, first analysis (critical: a 5-day promise)
+    await by_email(s)
     await s.merge("duplicate", 0.5, into="satisfied")  # the same parcel: one complaint
     await s.ask("information", 1, "Une photo de l'écran et du carton d'emballage.")
     await s.inform("information", 3, "Photos jointes : l'écran est fissuré, le carton intact.")
@@ -118,6 +121,7 @@ async def play(script: Script) -> None:
     await s.feedback("satisfied", 11, True, "Box reçue, merci.")
     await s.feedback("english", 11, True)
     await s.feedback("information", 11, True)
+    await s.feedback("by_email", 11, True, "Machine reçue, elle fonctionne.")
     await s.feedback("review", 11, False, "Je veux une réparation, pas un avoir.")
     await s.feedback("mediation", 11, False, "Je veux être remboursé.")
     s.done("satisfied", 12, "Signalement du dépôt")
@@ -150,6 +154,25 @@ async def play(script: Script) -> None:
     )
     await s.mediation_closed("overdue", 31, "Indemnisation forfaitaire de 50 euros.")
     await s.sweep(31.01)
+
+
+async def by_email(s: Script) -> None:
+    """The customer who writes by e-mail: her out-of-office is never answered, and her reply
+    to our request, quoted history and all, brings the information on her complaint."""
+    await s.ask("by_email", 1, "Le numéro de série de la machine, inscrit sous l'appareil.")
+    asked, thread = s.our("by_email", "information_request")
+    s.write(1.01, mails.out_of_office(s.day(1.01), asked.message_id))
+    s.write(2, mails.reply(s.day(2), asked.subject, asked.text_body, thread))
+    await s.send("by_email", 2)
+    s.analyse("by_email", 2, "Joint du réservoir défectueux (série CF-2026-11).", "product_quality")
+    s.act("by_email", 2, ActionKind.CURATIVE, "Échange de la machine à café", "Logistique", 3)
+    await s.answer(
+        "by_email",
+        3,
+        Decision.ACCEPTED,
+        "Une nouvelle machine vous est envoyée ; le transporteur reprendra l'ancienne.",
+    )
+    s.done("by_email", 4, "Échange de la machine")
 
 
 def report(script: Script, mail_folder: Path) -> bool:

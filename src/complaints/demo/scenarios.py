@@ -117,4 +117,5 @@ EXPECTED = {
     "english": ("closed", "satisfied"),
     "information": ("closed", "satisfied"),
     "duplicate": ("closed", "merged"),
+    "by_email": ("closed", "satisfied"),
 }

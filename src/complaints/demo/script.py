@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 from rich.console import Console
 
 from complaints import app as wiring
-from complaints import orchestration, repository
-from complaints.models import ActionKind, Decision
+from complaints import orchestration, outbox_queries, repository
+from complaints.models import ActionKind, Decision, OutboxMessage
 from complaints.reporting.improvement import actions, complete
-from complaints.services import feedback, handling, information, merging
+from complaints.services import feedback, handling, inbound, information, merging
 
 console = Console(width=None if Console().is_terminal else 150)
 STAFF, MANAGER = "Camille Roux", "Luc Moreau"  # an agent of customer service, the quality manager
@@ -106,6 +106,25 @@ class Script:
             token = repository.get(session=session, reference=self.refs[key]).tracking_token
         information.receive_by_token(app=app, token=token, text=text, at=self.day(n))
         await self.send(key, n)
+
+    def write(self, n: float, raw: bytes, key: str | None = None) -> None:
+        """An e-mail reaches the complaints mailbox on day n (a new complaint: `key`)."""
+        taken = inbound.take(wiring.get_app(), raw, source="demo", at=self.day(n))
+        if key is not None and taken.reference:
+            self.refs[key] = taken.reference
+        said = f"{taken.outcome.value} {taken.reference or ''}"
+        console.print(f"[dim]day {n:>5}: e-mail in → {said} ({taken.reason})[/]")
+
+    def our(self, key: str, kind: str) -> tuple[OutboxMessage, list[str]]:
+        """Our latest e-mail of `kind` about `key`, and the conversation it ends."""
+        with wiring.get_app().db.reader() as session:
+            complaint = repository.get(session=session, reference=self.refs[key])
+            message = outbox_queries.latest(session=session, complaint_id=complaint.id, kind=kind)
+            assert message is not None, f"no {kind} e-mail for {key}"
+            thread = outbox_queries.thread_of(
+                session=session, complaint_id=complaint.id, recipient=message.recipient
+            )
+            return message, thread[: thread.index(message.message_id) + 1]
 
     async def merge(self, key: str, n: float, into: str) -> None:
         """Staff merge a duplicate into its primary: its customer is told."""

@@ -40,6 +40,14 @@ class TooLarge(MailboxError):
         self.size = size
 
 
+class Gone(MailboxError):
+    """The message left the folder since it was listed (another reader took it): skip it."""
+
+    def __init__(self, uid: int) -> None:
+        super().__init__(f"IMAP message {uid} is no longer in the folder")
+        self.uid = uid
+
+
 @dataclass(frozen=True)
 class Waiting:
     """A message waiting in the folder, by UID, with its size in bytes (RFC822.SIZE)."""
@@ -92,13 +100,14 @@ class Mailbox:
         return [Waiting(uid, int(sizes[uid][b"RFC822.SIZE"])) for uid in uids if uid in sizes]
 
     def fetch(self, uid: int) -> bytes:
-        """The raw message, left unread on the server (BODY.PEEK); TooLarge past the limit."""
+        """The raw message, left unread on the server (BODY.PEEK); TooLarge past the limit,
+        Gone if it left the folder."""
         client = self._session()
         limit = self._settings.imap_max_bytes
         with self._guard(f"fetching message {uid}"):
             size = client.fetch([uid], ["RFC822.SIZE"]).get(uid, {}).get(b"RFC822.SIZE")
             if size is None:
-                raise MailboxError(f"IMAP message {uid} is no longer in the folder")
+                raise Gone(uid)
             if int(size) > limit:
                 raise TooLarge(uid, int(size), limit)
             raw = client.fetch([uid], ["BODY.PEEK[]"]).get(uid, {}).get(b"BODY[]")
@@ -107,7 +116,7 @@ class Mailbox:
         return raw
 
     def done(self, uid: int) -> None:
-        """Move the message to the processed folder, out of the waiting ones."""
+        """Move the message to the processed folder; a message already gone is left alone."""
         client = self._session()
         target = self._settings.imap_processed_folder
         with self._guard(f"filing message {uid}"):
@@ -131,7 +140,7 @@ class Mailbox:
             # What arrived since the last waiting() may already have been announced, in
             # answer to an earlier command; IDLE would not announce it again.
             after = f"{self._listed_up_to + 1}:*"
-            if False:
+            if any(uid > self._listed_up_to for uid in client.search(["UID", after, "UNDELETED"])):
                 return True
             if not client.has_capability("IDLE"):
                 time.sleep(seconds)

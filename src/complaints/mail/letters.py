@@ -5,6 +5,7 @@ language, the reference and the tracking link. Knows no database: takes a `Lette
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -84,10 +85,19 @@ def _no_fetch(url: str, *args: Any, **kwargs: Any) -> NoReturn:
     raise ValueError(f"a letter loads no resource ({url[:40]})")
 
 
+@lru_cache(maxsize=1)
+def _weasyprint() -> Any:
+    """WeasyPrint's HTML, imported on first use: it loads Pango (about half a second)."""
+    with warnings.catch_warnings():
+        # Without libharfbuzz-subset, WeasyPrint subsets fonts with fontTools (letters of
+        # about 16 KB) and warns that a future version will need the library.
+        warnings.filterwarnings("ignore", "HarfBuzz-Subset", DeprecationWarning)
+        from weasyprint import HTML
+    return HTML
+
+
 def letter_pdf(templates: Path, letter: Letter) -> bytes:
     """The letter as an A4 PDF."""
-    from weasyprint import HTML  # imported on first use: it loads Pango (about 0.3 s)
-
-    html = HTML(string=letter_html(templates, letter), url_fetcher=_no_fetch)
+    html = _weasyprint()(string=letter_html(templates, letter), url_fetcher=_no_fetch)
     pdf: bytes = html.write_pdf()
     return pdf

@@ -15,14 +15,14 @@ from email.utils import parseaddr
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from complaints import files, repository
 from complaints.app import App
 from complaints.clock import at_or_now
 from complaints.conduct import Terms
-from complaints.errors import Refusal
+from complaints.errors import FileRefused, Refusal
 from complaints.intake import Intake
 from complaints.mail import inbound
 from complaints.mail.reading import Content, Unreadable, read_content
@@ -46,7 +46,35 @@ class Taken:
 
 
 class _Quarantine(Exception):
-    """The message cannot be taken; the reason in words."""
+    """The message cannot be taken: why (a key of `WHY`), and a detail."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(because(code, detail))
+
+
+# Why a message was kept and not taken: a key, the words in both languages on the staff page
+# (templates/web/strings.toml [*.inbox.why]), and a detail that is no one's personal data.
+WHY = (
+    "too_large",
+    "unreadable",
+    "automatic",
+    "capped",
+    "empty_reply",
+    "erased",
+    "stranger",
+    "only_files",
+    "empty",
+    "file",
+    "invalid",
+    "unexpected",
+    "too_large_to_download",
+)
+
+
+def because(code: str, detail: str = "") -> str:
+    """The reason as kept: `code: detail`."""
+    assert code in WHY, code
+    return f"{code}: {detail}" if detail else code
 
 
 def own_domains(app: App) -> frozenset[str]:
@@ -68,11 +96,12 @@ def take(app: App, raw: bytes, *, source: str, at: datetime | None = None) -> Ta
     digest = hashlib.sha256(raw).hexdigest()
     if len(raw) > app.settings.inbound_max_bytes:
         limit = f"{app.settings.inbound_max_bytes / 1_000_000:.0f} MB"
-        return _quarantine(app, f"sha256:{digest}", "", at, source, raw, f"larger than {limit}")
+        why = because("too_large", limit)
+        return _quarantine(app, f"sha256:{digest}", "", at, source, raw, why)
     try:
         found = inbound.read(raw, domains=own_domains(app), own_addresses=own_addresses(app))
     except Exception as error:  # headers no parser could read
-        why = f"the message cannot be read ({type(error).__name__})"
+        why = because("unreadable", type(error).__name__)
         return _quarantine(app, f"sha256:{digest}", "", at, source, raw, why)
     before = _taken_before(app, found.message_id)
     if before is not None:
@@ -102,11 +131,20 @@ def take(app: App, raw: bytes, *, source: str, at: datetime | None = None) -> Ta
         if again is None:
             raise
         return again
-    except (_Quarantine, Refusal, Unreadable) as error:
+    except _Quarantine as error:
         why = str(error)
+    except Unreadable as error:
+        why = because("unreadable", str(error))
+    except FileRefused as error:
+        why = because("file", error.filename)
+    except Refusal as error:
+        why = because("invalid", str(error))
     except ValidationError as error:
-        first = error.errors()[0]
-        why = f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+        why = because("invalid", ".".join(str(p) for p in error.errors()[0]["loc"]))
+    except SQLAlchemyError:
+        raise  # the database, not the message: taken again on the next try
+    except Exception as error:  # a message no rule foresaw: kept for a person, never a crash
+        why = because("unexpected", type(error).__name__)
     return _quarantine(app, found.message_id, found.sender, at, source, raw, why)
 
 
@@ -121,7 +159,7 @@ def _do(
 ) -> None:
     """What the message asks, in the caller's transaction; the row says what was done."""
     if found.kind is inbound.Kind.AUTOMATIC:
-        row.outcome, row.reason = InboundOutcome.IGNORED, f"automatic: {found.why}"
+        row.outcome, row.reason = InboundOutcome.IGNORED, because("automatic", found.why)
         return
     if found.kind is inbound.Kind.BOUNCE:
         assert found.bounce is not None
@@ -131,14 +169,14 @@ def _do(
     if _capped(session, app, found.sender, at):
         cap = app.settings.inbound_daily_cap
         row.outcome = InboundOutcome.CAPPED
-        row.reason = f"more than {cap} messages from this sender in 24 hours: kept, not answered"
+        row.reason = because("capped", str(cap))
         return
     content = read_content(raw)
     complaint = _replied(session, found)
     if complaint is not None:
         text = content.new_text()
         if not text and not content.files:
-            raise _Quarantine("a reply with neither text nor files")
+            raise _Quarantine("empty_reply")
         received = messages.receive(
             session,
             app,
@@ -168,13 +206,10 @@ def _replied(session: Session, found: inbound.Inbound) -> Complaint | None:
     if complaint is None:
         return None
     if complaint.anonymised_at is not None:
-        raise _Quarantine(f"about {complaint.reference}, whose personal data was erased")
+        raise _Quarantine("erased", complaint.reference)
     by_subject = not found.why.startswith("answers ")
     if by_subject and complaint.complainant.email.lower() != found.sender:
-        raise _Quarantine(
-            f"{complaint.reference} in the subject, but sent from another address than the"
-            " customer's: for a person to decide"
-        )
+        raise _Quarantine("stranger", complaint.reference)
     return complaint
 
 
@@ -190,7 +225,7 @@ def _new_complaint(
     customer type) from the code of conduct's `[intake.email]`."""
     text = CONTROL.sub("", content.text).strip()
     if not text:
-        raise _Quarantine("no text: only attachments" if content.files else "an empty message")
+        raise _Quarantine("only_files" if content.files else "empty")
     rules, org = app.conduct.intake, app.conduct.organisation
     lang = content.language or org.language
     name = _name(found)
@@ -251,7 +286,7 @@ def too_large(app: App, key: str, size: int, at: datetime | None = None) -> Take
     """A message too large to download, quarantined by `key` (where it is in the mailbox) and
     its size; the original stays in the mailbox's processed folder."""
     mb = f"{size / 1_000_000:.0f} MB"
-    why = f"too large to download ({mb}): the original is in the mailbox's processed folder"
+    why = because("too_large_to_download", mb)
     return _quarantine(app, key, "", at_or_now(at), "imap", None, why, size=size)
 
 

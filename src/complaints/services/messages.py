@@ -16,11 +16,13 @@ from sqlalchemy.orm import Session
 from complaints import repository
 from complaints.app import App
 from complaints.conduct import Terms
+from complaints.errors import Conflict
 from complaints.lifecycle import State, Step
 from complaints.mail.compose import customer_context, queue_email
 from complaints.mail.reading import File
 from complaints.models import Complaint
 from complaints.services import attachments, information, reopening
+from complaints.services import terms as promises
 from complaints.services.history import CUSTOMER, move, record
 from complaints.services.staff import reminder_address
 
@@ -137,3 +139,31 @@ def _tell_assignee(session: Session, app: App, complaint: Complaint, at: datetim
         },
         at=at,
     )
+
+
+def receive_by_token(
+    *,
+    app: App,
+    token: str,
+    text: str,
+    files: Sequence[File] = (),
+    at: datetime | None = None,
+) -> Received:
+    """The customer's message (and files) from the tracking page: on an open complaint; a
+    closed one is reopened by its own form, which says what reopening means."""
+    text = information.customer_text(text)
+    current = promises.current(app)
+    with app.db.transaction() as session:
+        complaint, at = information.by_customer(session, token, at)
+        if complaint.state == State.CLOSED:
+            raise Conflict(f"{complaint.reference} is closed: reopen it to write")
+        return receive(
+            session,
+            app,
+            complaint,
+            text=text,
+            at=at,
+            source="tracking",
+            current=current,
+            files=files,
+        )

@@ -122,6 +122,7 @@ def view(
                 name=person.name,
                 email=person.email,
                 phone=person.phone,
+                postal_address=person.postal_address,
                 language=complaint.language,
             ),
             consent=Consent(contact=complaint.consent_contact, share=complaint.consent_share),
