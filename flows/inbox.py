@@ -7,7 +7,7 @@ from collections import Counter
 
 from prefect import flow
 
-from complaints.settings import get_settings
+from complaints.app import get_app
 from tasks.inbox import list_waiting, take_messages
 
 GROUP = 50  # messages per task run: one IMAP session each
@@ -16,7 +16,7 @@ GROUP = 50  # messages per task run: one IMAP session each
 @flow(name="read-mailbox")
 async def read_mailbox() -> dict[str, int]:
     """Take every message waiting in the complaints mailbox; counts by outcome."""
-    if not get_settings().imap_host:
+    if not get_app().settings.imap_host:
         return {"waiting": 0}
     uids = await list_waiting()
     outcomes: Counter[str] = Counter(waiting=len(uids))

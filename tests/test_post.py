@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
-from complaints import repository
+from complaints import outbox_queries, repository
 from complaints.api.web import create_web_app
 from complaints.app import App
 from complaints.cli import app as cli
@@ -26,6 +26,7 @@ from complaints.mail.sink import MailSink
 from complaints.services import automation, delivery, integrity, post, staff, tracking
 from complaints.services import intake as intake_service
 from complaints.services.views import show
+from tests import factories
 from tests.conftest import BACKENDS, intake
 from tests.factories import outbox
 from tests.web import csrf
@@ -76,6 +77,8 @@ def test_the_acknowledgement_is_a_letter_in_the_tray_never_an_email(
     reference = by_phone(app)
     assert deliver(app, reference, T0 + timedelta(hours=1)).sent == 0
     assert smtp.messages == []
+    with app.db.reader() as session:  # the dispatcher never wakes a sender for it
+        assert outbox_queries.with_pending_mail(session=session, as_of=T0 + timedelta(1)) == []
     [letter] = post.tray(app=app)
     assert (letter.reference, letter.kind, letter.name) == (
         reference,
@@ -144,6 +147,19 @@ def test_the_promise_is_kept_the_day_the_letter_is_marked_posted(app: App) -> No
     assert integrity.verify(app=app, reference=reference).breaks == []
     page = tracking.tracking(app=app, token=tracking_token(app, reference), at=posted_at)
     assert "Accusé de réception envoyé par courrier" in [h["what"] for h in page["history"]]
+
+
+def test_the_answer_is_a_letter_too_and_its_promise_kept_when_posted(app: App) -> None:
+    reference = by_phone(app)
+    post.mark_posted(app=app, letter_id=post.tray(app=app)[0].id, by="Camille", at=T0)
+    automation.run_step(app, automation.start_analysis, [reference], T0)
+    factories.answer(app, reference, T0 + timedelta(days=3))
+    [letter] = post.tray(app=app)
+    assert letter.kind == "answer"
+    assert show(app=app, reference=reference)["first_answer_sent_at"] is None
+    posted_at = T0 + timedelta(days=4)
+    post.mark_posted(app=app, letter_id=letter.id, by="Luc", at=posted_at)
+    assert show(app=app, reference=reference)["first_answer_sent_at"] == posted_at.isoformat()
 
 
 def test_a_letter_posted_twice_or_unknown_is_refused(app: App) -> None:

@@ -115,8 +115,10 @@ class Settings(BaseSettings):
     # a server without IDLE is polled this often.
     imap_idle_seconds: float = Field(default=300.0, gt=0, le=29 * 60)
     imap_timeout_seconds: float = Field(default=30.0, gt=0)  # per network operation
-    # A larger message is not downloaded: it is listed with its size, for quarantine.
-    imap_max_bytes: int = Field(default=25_000_000, gt=0)
+    # A larger message is not even downloaded: quarantined by its size, the original left in
+    # the processed folder. Below it, `inbound_max_bytes` judges (a 30 MB message is read,
+    # then kept in the quarantine with its bytes).
+    imap_max_bytes: int = Field(default=100_000_000, gt=0)
 
     # Customers' files (web form, e-mail, tracking page), kept in var/files under their SHA-256.
     attachment_max_bytes: int = Field(default=10_000_000, gt=0)  # one file, at most

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from complaints import policy
@@ -68,7 +69,6 @@ def _form_page(
             "count": app.settings.attachments_max_per_complaint,
             "size": size_words(app.settings.attachment_max_bytes, lang),
             "total": size_words(app.settings.attachments_max_total_bytes, lang),
-            "accept": ",".join(app.settings.attachment_types),
         },
     )
 
@@ -152,7 +152,10 @@ async def submit(app: AppDep, request: Request, lang: Lang) -> Response:
     try:
         complaint = PublicIntake.model_validate(data)
         if not errors:
-            receipt = intake.receive(app=app, intake=complaint, files=uploads)
+            # In a thread: the files are read, typed and written to disk with the complaint.
+            receipt = await run_in_threadpool(
+                intake.receive, app=app, intake=complaint, files=uploads
+            )
     except (ValidationError, NotListed) as error:
         if isinstance(error, NotListed):
             errors[error.field] = str(texts["err_choice"])

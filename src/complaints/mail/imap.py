@@ -111,8 +111,8 @@ class Mailbox:
             if int(size) > limit:
                 raise TooLarge(uid, int(size), limit)
             raw = client.fetch([uid], ["BODY.PEEK[]"]).get(uid, {}).get(b"BODY[]")
-        if not isinstance(raw, bytes):
-            raise MailboxError(f"IMAP message {uid} came without its content")
+        if not isinstance(raw, bytes):  # expunged by another session since the size came
+            raise Gone(uid)
         return raw
 
     def done(self, uid: int) -> None:

@@ -33,7 +33,7 @@ SOURCES = ("web", "email", "tracking", "staff")
 MAX_NAME = 200  # the column's length
 ERASED_NAME = "[anonymisé]"  # the name an erased file keeps, as privacy.ERASED
 # Characters a name loses: controls, format characters (a right-to-left override makes
-# "facture‮fdp.exe" read "facture.exe.pdf"), separators of lines, surrogates, private use.
+# "facture<U+202E>fdp.exe" read "factureexe.pdf"), separators of lines, surrogates, private use.
 _DROPPED = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co"}
 log = logging.getLogger("complaints.attachments")
 # The kinds of file as a person names them, in either language.
@@ -110,7 +110,7 @@ def check(
     """Each upload's clean name and type, or the first refusal (FileRefused) naming the file
     and the limit; `count` and `total`: the files and bytes the complaint already holds."""
     most = settings.attachments_max_per_complaint
-    if count + len(uploads) > most:
+    if uploads and count + len(uploads) > most:
         name = clean_name(uploads[max(0, most - count)].filename)
         raise FileRefused("too_many", name, most, f"{name}: a complaint holds {most} files at most")
     checked = []

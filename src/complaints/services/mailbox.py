@@ -9,7 +9,7 @@ from datetime import datetime
 
 from complaints.app import App
 from complaints.clock import at_or_now
-from complaints.mail.imap import Mailbox, TooLarge
+from complaints.mail.imap import Gone, Mailbox, TooLarge
 from complaints.services import inbound
 
 # uid -> "new REC-2026-000042", "message REC-…", "ignored", "quarantined"…
@@ -35,6 +35,8 @@ def take(
         for uid in uids:
             try:
                 raw = box.fetch(uid)
+            except Gone:  # another reader took it since it was listed
+                continue
             except TooLarge as error:
                 result = inbound.too_large(
                     app, f"imap:{app.settings.imap_folder}:{uid}:{error.size}", error.size, at
