@@ -9,7 +9,7 @@ export DO_NOT_TRACK ?= 1
 
 BENCH_LOAD_COUNT ?= 10000
 
-.PHONY: demo test lint bench ui serve install clean chromium dovecot
+.PHONY: demo test lint bench ui serve install clean chromium dovecot letters dovecot
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -31,7 +31,12 @@ chromium:
 dovecot:
 	@test -x /usr/sbin/dovecot || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null) || echo "dovecot not installed: the IMAP tests will be skipped"; }
 
-test: $(STAMP) chromium dovecot
+# The letters' tests read the PDFs' text (poppler's pdftotext); WeasyPrint subsets fonts with
+# HarfBuzz's subset library.
+letters:
+	@{ command -v pdftotext >/dev/null && ldconfig -p | grep -q libharfbuzz-subset; } || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils libharfbuzz-subset0 >/dev/null) || echo "poppler-utils not installed: the letters' text will not be read"; }
+
+test: $(STAMP) chromium dovecot letters
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

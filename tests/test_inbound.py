@@ -257,3 +257,26 @@ def test_a_sender_past_the_daily_cap_is_kept_not_answered(
         at=T0 + timedelta(days=1, minutes=1),
     )
     assert later.outcome == InboundOutcome.NEW  # a new day, a new allowance
+
+
+def test_the_e_mails_a_person_sent_are_erased_with_their_data(app: App) -> None:
+    from complaints import files
+    from complaints.services import rights
+
+    taken = inbound.take(app, eml("pdf_attachment.eml"), source="imap", at=T0)
+    with app.db.reader() as session:
+        row = session.get_one(InboundMessage, taken.inbound_id)
+        raw = row.raw_sha256
+    assert raw is not None and files.path_of(raw, under=files.store(app.settings)).is_file()
+    from complaints.services import reopening
+
+    assert taken.reference is not None
+    reopening.withdraw(
+        app=app, reference=taken.reference, by="Camille", reason="par téléphone", at=T0
+    )
+    rights.erase(app=app, email="claire.dubois@exemple.fr", actor="Luc", at=T0)
+    with app.db.reader() as session:
+        row = session.get_one(InboundMessage, taken.inbound_id)
+        assert (row.sender, row.raw_sha256) == ("", None)
+    assert not files.path_of(raw, under=files.store(app.settings)).exists()
+    assert count(app, InboundMessage) == 1  # the fact that it arrived stays: taken once

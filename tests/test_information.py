@@ -20,7 +20,7 @@ from complaints.models import Complaint
 from complaints.reporting.promises import register
 from complaints.reporting.report import build, to_html
 from complaints.reporting.sql import Scope
-from complaints.services import automation, delivery, information, integrity
+from complaints.services import automation, delivery, information, integrity, messages
 from complaints.services import intake as intake_service
 from complaints.services.history import SYSTEM, Actor, check
 from complaints.services.views import show
@@ -215,14 +215,15 @@ def test_the_customer_answers_with_the_tracking_link(fake_app: App) -> None:
     ask(fake_app, reference, day(3))
     token = loaded(fake_app, reference).tracking_token
     with pytest.raises(Invalid):
-        information.receive_by_token(app=fake_app, token=token, text="  ", at=day(4))
+        messages.receive_by_token(app=fake_app, token=token, text="  ", at=day(4))
     with pytest.raises(NotFound):
-        information.receive_by_token(app=fake_app, token="A" * 32, text="Voici", at=day(4))
+        messages.receive_by_token(app=fake_app, token="A" * 32, text="Voici", at=day(4))
     assert loaded(fake_app, reference).state == State.AWAITING_INFORMATION  # nothing changed
-    state = information.receive_by_token(
+    received = messages.receive_by_token(
         app=fake_app, token=token, text="Voici la photo", at=day(4)
     )
-    assert state == "in_analysis"
+    assert (received.did, received.reference) == ("information", reference)
+    assert loaded(fake_app, reference).state == State.IN_ANALYSIS
     [event] = [
         e
         for e in show(app=fake_app, reference=reference)["history"]
@@ -260,7 +261,7 @@ def test_the_history_stays_sealed_and_says_when_a_date_is_changed(fake_app: App)
     resumed, closed = in_analysis(fake_app), in_analysis(fake_app)
     for reference in (resumed, closed):
         ask(fake_app, reference, day(3))
-    information.receive_by_token(
+    messages.receive_by_token(
         app=fake_app, token=loaded(fake_app, resumed).tracking_token, text="Voici", at=day(5)
     )
     sweep(fake_app, closed, day(10), information.remind)

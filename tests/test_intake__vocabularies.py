@@ -162,10 +162,14 @@ def test_the_report_shows_words_and_keeps_values_stored_before_the_lists(fake_ap
 
 def test_the_lists_are_configuration(tmp_path: Path) -> None:
     mine = tmp_path / "mine.toml"
-    mine.write_text('[intake]\nregions = [{ key = "Jura", fr = "Jura", en = "Jura" }]\n')
-    assert [c.key for c in load_conduct(CONDUCT, mine).intake.regions] == ["Jura"]
     jura = "{ key = 'Jura', fr = 'Jura', en = 'Jura' }"
-    mine.write_text(f"[intake]\nregions = [{jura}, {jura}]\n")
+    mine.write_text(f"[intake]\nregions = [{jura}]\n")
+    # What a complaint by e-mail is taken to come from must be in the list too, said clearly.
+    with pytest.raises(ValidationError, match=r"intake\.email: region 'Non précisée' is not"):
+        load_conduct(CONDUCT, mine)
+    mine.write_text(f"[intake]\nregions = [{jura}]\n[intake.email]\nregion = 'Jura'\n")
+    assert [c.key for c in load_conduct(CONDUCT, mine).intake.regions] == ["Jura"]
+    mine.write_text(f"[intake]\nregions = [{jura}, {jura}]\n[intake.email]\nregion = 'Jura'\n")
     with pytest.raises(ValidationError, match="same key"):
         load_conduct(CONDUCT, mine)
 

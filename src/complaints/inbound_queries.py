@@ -57,3 +57,15 @@ def arrived(
 
 def one(session: Session, inbound_id: int) -> InboundMessage | None:
     return session.get(InboundMessage, inbound_id)
+
+
+def forget(*, session: Session, complaint_id: int) -> set[str]:
+    """The complaint's received e-mails lose their sender and their original (with the
+    person's data); the originals' digests, for the store to remove."""
+    rows = list(
+        session.scalars(select(InboundMessage).where(InboundMessage.complaint_id == complaint_id))
+    )
+    digests = {row.raw_sha256 for row in rows if row.raw_sha256}
+    for row in rows:
+        row.sender, row.raw_sha256 = "", None
+    return digests

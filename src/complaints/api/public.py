@@ -9,16 +9,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData, UploadFile
 
 from complaints import policy
 from complaints.api.deps import AppDep, Lang, client_address
 from complaints.api.pages import message, render_with_form, strings
+from complaints.api.uploads import limits, refused_file
+from complaints.api.uploads import uploads as read_uploads
 from complaints.dates import in_a_while
 from complaints.errors import FileRefused, NotListed
 from complaints.intake import PublicIntake
 from complaints.services import attachments, intake
-from complaints.services.attachments import Upload, size_words
 
 router = APIRouter(include_in_schema=False)
 CONSENTS = ("consent_contact", "consent_share")  # checkboxes, never ticked in advance
@@ -65,11 +65,7 @@ def _form_page(
         # The longest a web complaint waits under the code in force (a grave one waits less).
         answer_days=policy.answer_rule(app.conduct.terms(), channel="web", severity="normal")[0],
         counting=app.conduct.answer.counting,
-        files={
-            "count": app.settings.attachments_max_per_complaint,
-            "size": size_words(app.settings.attachment_max_bytes, lang),
-            "total": size_words(app.settings.attachments_max_total_bytes, lang),
-        },
+        files=limits(app.settings, lang),
     )
 
 
@@ -93,21 +89,6 @@ def _explain(error: Any, texts: dict[str, Any]) -> str:
     if "phone" in text:
         return str(texts["err_phone"])
     return str(texts["err_invalid"])
-
-
-async def _uploads(posted: FormData) -> list[Upload]:
-    """The files sent with the form (a file input left empty sends a part with no name)."""
-    sent = [f for f in posted.getlist("files") if isinstance(f, UploadFile)]
-    return [Upload(f.filename or "", await f.read()) for f in sent if f.filename or f.size]
-
-
-def _refused_file(refused: FileRefused, texts: dict[str, Any], lang: str) -> str:
-    """Why a file was refused, in the visitor's words, and that nothing was kept."""
-    limit = refused.limit
-    if refused.kind in ("too_large", "too_much") and isinstance(limit, int):
-        limit = size_words(limit, lang)
-    why = str(texts[f"err_file_{refused.kind}"]).format(name=refused.filename, limit=limit)
-    return f"{why} {texts['err_file_again']}"
 
 
 def _slow_down(
@@ -144,11 +125,11 @@ async def submit(app: AppDep, request: Request, lang: Lang) -> Response:
         **{key: values[key] == "oui" for key in CONSENTS},  # an unticked box is not sent
     }
     texts = strings(app.settings.home / "templates")[lang]
-    uploads, errors = await _uploads(posted), {}
+    uploads, errors = await read_uploads(posted), {}
     try:  # the files first, so that a form with other errors says all of them at once
         attachments.check(app.settings, uploads)
     except FileRefused as refused:
-        errors["files"] = _refused_file(refused, texts, lang)
+        errors["files"] = refused_file(refused, texts, lang)
     try:
         complaint = PublicIntake.model_validate(data)
         if not errors:

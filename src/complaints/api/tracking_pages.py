@@ -1,5 +1,6 @@
 """The tracking page and what the customer may do on it, no login (the link is the key):
-answer a request for information, reopen a closed complaint, withdraw an open one. Each form
+write to us (a message, and files), answer a request for information (with files), reopen a
+closed complaint, withdraw an open one. Each form
 is CSRF-checked and rate-limited; a refused one shows the page again, saying why in the
 complaint's language, and changes nothing. Done, the page says so (post/redirect/get)."""
 
@@ -10,17 +11,20 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from complaints.api.deps import AppDep, client_address, language
 from complaints.api.pages import message, render_with_form, strings
+from complaints.api.uploads import limits, refused_file, uploads
 from complaints.app import App
 from complaints.dates import in_a_while
-from complaints.errors import Conflict, Forbidden, Invalid, NotFound
+from complaints.errors import Conflict, FileRefused, Forbidden, Invalid, NotFound
 from complaints.mail.compose import tracking_path
-from complaints.services import information, reopening, tracking
+from complaints.mail.reading import File
+from complaints.services import information, messages, reopening, tracking
 
 router = APIRouter(include_in_schema=False)
-DONE = ("information", "reopened", "follow_up", "withdrawn")  # ?fait= after a form succeeded
+DONE = ("information", "message", "reopened", "follow_up", "withdrawn")  # ?fait= when done
 Text = Annotated[str, Form()]
 
 
@@ -60,6 +64,7 @@ def _page(
         notice=notice,
         errors=errors or {},
         values=values or {},
+        files=limits(app.settings, data["lang"]),
     )
 
 
@@ -103,6 +108,9 @@ def _take(
         return page
     try:
         result = step()
+    except FileRefused as refused:
+        errors = {"fichiers": refused_file(refused, texts, lang)}
+        return _page(app, request, token, 422, errors=errors, values={field: text})
     except Invalid:
         most = f"{longest:,}".replace(",", "\u202f" if lang == "fr" else ",")
         error = texts["track_too_long"].format(max=most)
@@ -113,22 +121,38 @@ def _take(
     return RedirectResponse(f"{tracking_path(token)}?fait={done(result)}", status_code=303)
 
 
-@router.post("/suivi/{token}/informations", response_class=HTMLResponse)
-def send_information(
-    app: AppDep, request: Request, token: str, csrf: Text = "", informations: Text = ""
-) -> Response:
-    """The customer's answer to a request for information: the clock runs again."""
-    return _take(
+async def _write(app: App, request: Request, token: str, field: str) -> Response:
+    """The customer's words (form field `field`) and files: a message, or the information
+    asked, as the complaint's state says (services/messages.py)."""
+    posted = await request.form()
+    text, csrf = str(posted.get(field, "")), str(posted.get("csrf", ""))
+    sent = [File(u.filename, u.data) for u in await uploads(posted, "fichiers", "tracking")]
+    return await run_in_threadpool(
+        _take,
         app,
         request,
         token,
         csrf,
-        "informations",
-        informations,
+        field,
+        text,
         information.LONGEST,
-        lambda: information.receive_by_token(app=app, token=token, text=informations),
-        lambda _: "information",
+        lambda: messages.receive_by_token(
+            app=app, token=token, text=text, files=sent, answering=field == "informations"
+        ),
+        lambda received: received.did,
     )
+
+
+@router.post("/suivi/{token}/informations", response_class=HTMLResponse)
+async def send_information(app: AppDep, request: Request, token: str) -> Response:
+    """The customer's answer to a request for information, with files: the clock runs again."""
+    return await _write(app, request, token, "informations")
+
+
+@router.post("/suivi/{token}/message", response_class=HTMLResponse)
+async def send_message(app: AppDep, request: Request, token: str) -> Response:
+    """A message to the team handling the complaint, with files."""
+    return await _write(app, request, token, "message")
 
 
 @router.post("/suivi/{token}/rouvrir", response_class=HTMLResponse)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from complaints.cli.base import app, console, emit_json, parse_time, refusing, staff_name, the_app
 
@@ -38,7 +39,7 @@ def list_letters(json: Annotated[bool, typer.Option("--json")] = False) -> None:
         console.print("No letter to post.")
         return
     table = Table(title="Letters to post")
-    for column in ("id", "reference", "kind", "written", "to"):
+    for column in ("id", "reference", "kind", "written (UTC)", "to"):
         table.add_column(column)
     for letter in letters:
         table.add_row(
@@ -46,7 +47,7 @@ def list_letters(json: Annotated[bool, typer.Option("--json")] = False) -> None:
             letter.reference,
             letter.kind,
             f"{letter.created_at:%Y-%m-%d %H:%M}",
-            letter.name,
+            Text(letter.name),  # the customer's words, never markup
         )
     console.print(table)
 

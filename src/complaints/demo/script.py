@@ -11,7 +11,7 @@ from complaints import app as wiring
 from complaints import orchestration, outbox_queries, repository
 from complaints.models import ActionKind, Decision, OutboxMessage
 from complaints.reporting.improvement import actions, complete
-from complaints.services import feedback, handling, inbound, information, merging
+from complaints.services import feedback, handling, inbound, information, merging, messages
 
 console = Console(width=None if Console().is_terminal else 150)
 STAFF, MANAGER = "Camille Roux", "Luc Moreau"  # an agent of customer service, the quality manager
@@ -104,7 +104,7 @@ class Script:
         app = wiring.get_app()
         with app.db.reader() as session:
             token = repository.get(session=session, reference=self.refs[key]).tracking_token
-        information.receive_by_token(app=app, token=token, text=text, at=self.day(n))
+        messages.receive_by_token(app=app, token=token, text=text, at=self.day(n))
         await self.send(key, n)
 
     def write(self, n: float, raw: bytes, key: str | None = None) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from complaints import attachment_queries as queries
-from complaints import files, repository
+from complaints import files, inbound_queries, repository
 from complaints.app import App
 from complaints.clock import at_or_now
 from complaints.errors import FileRefused, NotFound
@@ -218,13 +218,15 @@ def for_mediator(
 def erase_for(
     session: Session, complaint_id: int, at: datetime, *, under: Path | None = None
 ) -> int:
-    """Erase the complaint's files (with the person's data): each row loses its name and its
-    digest, and a content no other row names leaves the store (`under`, by default the
+    """Erase the complaint's files and the originals of its e-mails (with the person's data):
+    each row loses its name and its digest, and a content no other row names leaves the store (`under`, by default the
     process's) once the transaction commits. How many were erased."""
     rows = [a for a in queries.of(session=session, complaint_id=complaint_id) if not a.erased_at]
     digests = {a.sha256 for a in rows}
     for row in rows:
         row.filename, row.sha256, row.erased_at = ERASED_NAME, "", at
+    # The e-mails the customer sent, as they arrived, go with them.
+    digests |= inbound_queries.forget(session=session, complaint_id=complaint_id)
     session.flush()
     unused = digests - queries.in_use(session=session, digests=digests)
     if unused:

@@ -142,14 +142,6 @@ def receive_information(
         return resume(session, complaint, actor, at, summary)
 
 
-def receive_by_token(*, app: App, token: str, text: str, at: datetime | None = None) -> str:
-    """The customer's answer from the tracking page: kept in the history, the clock runs again."""
-    text = customer_text(text)
-    with app.db.transaction() as session:
-        complaint, at = by_customer(session, token, at)
-        return resume(session, complaint, CUSTOMER, at, text)
-
-
 def _asked(session: Session, complaint: Complaint) -> tuple[str, datetime | None]:
     """What the customer was last asked for, and when."""
     event = repository.last_event(

@@ -147,16 +147,20 @@ def receive_by_token(
     token: str,
     text: str,
     files: Sequence[File] = (),
+    answering: bool = False,
     at: datetime | None = None,
 ) -> Received:
     """The customer's message (and files) from the tracking page: on an open complaint; a
-    closed one is reopened by its own form, which says what reopening means."""
+    closed one is reopened by its own form, which says what reopening means. `answering`:
+    the information form's, refused when nothing is asked (any more)."""
     text = information.customer_text(text)
     current = promises.current(app)
     with app.db.transaction() as session:
         complaint, at = information.by_customer(session, token, at)
         if complaint.state == State.CLOSED:
             raise Conflict(f"{complaint.reference} is closed: reopen it to write")
+        if answering and complaint.state != State.AWAITING_INFORMATION:
+            raise Conflict(f"{complaint.reference} awaits no information")
         return receive(
             session,
             app,

@@ -1,5 +1,5 @@
-"""What the customer may do on the tracking page now: send the information asked, reopen a
-closed complaint (past the window, a new complaint follows it), withdraw an open one."""
+"""What the customer may do on the tracking page now: write to us, send the information asked,
+reopen a closed complaint (past the window, a new complaint follows it), withdraw an open one."""
 
 from __future__ import annotations
 
@@ -50,6 +50,8 @@ def forms(
         "information": information,
         "reopen": reopen,
         "withdraw": complaint.state in OPEN_STATES,
+        # Writing to us: on an open complaint (the information asked has its own form).
+        "message": complaint.state in OPEN_STATES - {State.AWAITING_INFORMATION},
         "follow_ups": [
             {"reference": reference, "path": tracking_path(tokens[reference])}
             for reference in created
