@@ -40,7 +40,7 @@ def stored(app: App, table: type) -> int:
 
 
 def test_a_message_with_files_from_the_tracking_page(client: TestClient, fake_app: App) -> None:
-    reference, page = in_analysis(fake_app, NOW - timedelta(days=2))
+    _, page = in_analysis(fake_app, NOW - timedelta(days=2))
     shown = client.get(page).text
     assert f'action="{page}/message"' in shown and 'enctype="multipart/form-data"' in shown
     files = [

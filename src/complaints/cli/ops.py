@@ -102,7 +102,7 @@ def deploy() -> None:
 @app.command()
 @refusing
 def demo() -> None:
-    """Take six sample complaints through every path of the lifecycle, with real flows and e-mails."""
+    """Take nine sample complaints through every path of the lifecycle, with real flows and e-mails."""
     from complaints.demo.run import run_demo
 
     run_demo()

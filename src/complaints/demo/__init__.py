@@ -1,1 +1,1 @@
-"""The demo: six sample complaints through every path, with the real flows."""
+"""The demo: nine sample complaints through every path, with the real flows."""

@@ -1,4 +1,4 @@
-"""Run the six samples through every path, days passing by `as_of`, on the real flows."""
+"""Run the nine samples through every path, days passing by `as_of`, on the real flows."""
 
 from __future__ import annotations
 
