@@ -280,3 +280,42 @@ def test_the_e_mails_a_person_sent_are_erased_with_their_data(app: App) -> None:
         assert (row.sender, row.raw_sha256) == ("", None)
     assert not files.path_of(raw, under=files.store(app.settings)).exists()
     assert count(app, InboundMessage) == 1  # the fact that it arrived stays: taken once
+
+
+def test_html_only_mail_and_a_lying_charset_read_as_text(app: App) -> None:
+    html = (
+        b"From: Paul Durand <paul.durand@exemple.fr>\r\nTo: reclamations@exemple-services.fr\r\n"
+        b"Subject: Compteur\r\nMessage-ID: <html-only-1@exemple.fr>\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: text/html; charset=utf-8\r\n\r\n"
+        b"<html><body><p>Mon <b>compteur</b> affiche 3 fois ma consommation.</p>"
+        b"<script>alert(1)</script></body></html>\r\n"
+    )
+    lying = (
+        b"From: Paul Durand <paul.durand@exemple.fr>\r\nTo: reclamations@exemple-services.fr\r\n"
+        b"Subject: Facture\r\nMessage-ID: <lying-charset-1@exemple.fr>\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: text/plain; charset=x-nowhere\r\n\r\nFacture d\xe9j\xe0 pay\xe9e.\r\n"
+    )
+    first = inbound.take(app, html, source="imap", at=T0)
+    second = inbound.take(app, lying, source="imap", at=T0)
+    assert first.reference and second.reference
+    description = complaint(app, first.reference).description
+    assert "Mon **compteur** affiche 3 fois ma consommation." in description
+    assert "<b>" not in description
+    assert complaint(app, second.reference).description.startswith("Facture d")
+
+
+def test_the_assignee_is_told_a_customer_wrote_but_not_what(app: App, smtp: MailSink) -> None:
+    from complaints.services import handling, staff
+
+    staff.add(app=app, name="Nina", role="agent", days=36500, email="nina@exemple-services.fr")
+    reference = received(app, "marie.lefevre@outlook.fr")
+    handling.assign(app=app, reference=reference, by="Luc", assignee="Nina", at=T0)
+    [ack] = outbox(app, reference, "acknowledgement")
+    gmail = eml("gmail_reply.eml", reference, acknowledgement=ack.message_id)
+    inbound.take(app, gmail, source="imap", at=T0 + timedelta(hours=1))
+    send(app, reference, T0 + timedelta(hours=1))
+    [told] = [m for m in smtp.messages if "nina@exemple-services.fr" in str(m["To"])]
+    body = told.get_body(("plain",))
+    assert body is not None and reference in str(told["Subject"])
+    assert "j'attends votre réponse" not in str(body.get_content())
+    assert f"/staff/c/{reference}" in str(body.get_content())

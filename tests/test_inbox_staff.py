@@ -75,3 +75,25 @@ def test_the_command_line_takes_eml_files_once_and_lists_the_quarantine(
     assert unknown.exit_code == 1 and "no received message 99" in unknown.output
     unconfigured = runner.invoke(cli, ["inbox", "read"])
     assert unconfigured.exit_code == 1 and "COMPLAINTS_IMAP_HOST" in unconfigured.output
+
+
+def test_a_message_of_the_quarantine_is_taken_again_once_its_cause_is_fixed(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app.settings, "inbound_daily_cap", 1)
+    first = (MAIL / "windows_1252.eml").read_bytes()
+    second = first.replace(b"<0000A1B2C3D4@", b"<second-0000A1B2C3D4@")
+    inbound.take(app, first, source="imap", at=T0)
+    capped = inbound.take(app, second, source="imap", at=T0)
+    assert capped.outcome.value == "capped"
+    runner = CliRunner()
+    refused = runner.invoke(cli, ["inbox", "retake", str(capped.inbound_id)])
+    assert refused.exit_code == 1 and "quarantine" in refused.output  # capped: not quarantined
+    monkeypatch.setattr(app.settings, "inbound_max_bytes", 100)  # too small for any message
+    big = (MAIL / "pdf_attachment.eml").read_bytes()
+    kept = inbound.take(app, big, source="imap", at=T0)
+    assert kept.reason.startswith("too_large")
+    monkeypatch.setattr(app.settings, "inbound_max_bytes", 25_000_000)  # the limit raised
+    again = runner.invoke(cli, ["inbox", "retake", str(kept.inbound_id)])
+    assert again.exit_code == 0 and "new REC-" in again.output
+    assert "too_large" not in runner.invoke(cli, ["inbox", "list", "--json"]).output

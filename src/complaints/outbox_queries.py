@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import literal, select, union_all, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from complaints.models import Complaint, InboundMessage, Medium, OutboxMessage, OutboxStatus
 
@@ -54,13 +54,32 @@ def pending_messages(
 
 
 def undelivered(*, session: Session, complaint_id: int) -> bool:
-    """Whether an e-mail of this complaint is still pending or was refused for good."""
-    query = select(OutboxMessage.id).where(
+    """Whether an e-mail of this complaint is still pending, was refused for good, or came
+    back undelivered with no later e-mail of its kind delivered."""
+    failed = select(OutboxMessage.id).where(
         OutboxMessage.complaint_id == complaint_id,
         OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.REJECTED)),
         EMAIL,
     )
-    return session.execute(query.limit(1)).first() is not None
+    if session.execute(failed.limit(1)).first() is not None:
+        return True
+    later = aliased(OutboxMessage)
+    delivered_since = (
+        select(later.id)
+        .where(
+            later.complaint_id == complaint_id,
+            later.kind == OutboxMessage.kind,
+            later.id > OutboxMessage.id,
+            later.status == OutboxStatus.SENT,
+        )
+        .exists()
+    )
+    bounced = select(OutboxMessage.id).where(
+        OutboxMessage.complaint_id == complaint_id,
+        OutboxMessage.status == OutboxStatus.BOUNCED,
+        ~delivered_since,
+    )
+    return session.execute(bounced.limit(1)).first() is not None
 
 
 def claim_messages(
@@ -162,3 +181,27 @@ def latest(*, session: Session, complaint_id: int, kind: str) -> OutboxMessage |
         .limit(1)
     )
     return session.scalars(query).first()
+
+
+def by_message_ids(
+    *, session: Session, message_ids: Sequence[str]
+) -> dict[str, tuple[str, int | None]]:
+    """Which of `message_ids` are e-mails we wrote: Message-ID -> (kind, complaint id)."""
+    if not message_ids:
+        return {}
+    query = select(
+        OutboxMessage.message_id, OutboxMessage.kind, OutboxMessage.complaint_id
+    ).where(OutboxMessage.message_id.in_(list(message_ids)))
+    return {str(row[0]): (str(row[1]), row[2]) for row in session.execute(query)}
+
+
+def message_by_id(*, session: Session, message_id: str) -> OutboxMessage | None:
+    """Our e-mail of this Message-ID, locked."""
+    query = select(OutboxMessage).where(OutboxMessage.message_id == message_id)
+    return session.scalars(query.with_for_update()).first()
+
+
+def bounced_already(*, session: Session, message_id: int) -> bool:
+    """Whether our e-mail `message_id` (the row's id) came back undelivered; the row locked."""
+    query = select(OutboxMessage.status).where(OutboxMessage.id == message_id)
+    return session.scalar(query.with_for_update()) == OutboxStatus.BOUNCED

@@ -47,6 +47,16 @@ def take(files: Annotated[list[Path], typer.Argument(help=".eml files, as receiv
         console.print(f"{path.name}: {said}" + (" (taken before)" if taken.again else ""))
 
 
+@inbox_app.command("retake")
+@refusing
+def retake(inbound_id: int) -> None:
+    """Take a message of the quarantine again, from its original, once its cause is fixed."""
+    from complaints.services import inbound
+
+    taken = inbound.retake(the_app(), inbound_id)
+    console.print(f"message {inbound_id}: {taken.outcome.value} {taken.reference or ''}".strip())
+
+
 @inbox_app.command("list")
 @refusing
 def list_arrived(

@@ -4,7 +4,7 @@ customer without e-mail, the same message as a letter for the print tray."""
 from __future__ import annotations
 
 from datetime import datetime
-from email.utils import make_msgid, parseaddr
+from email.utils import make_msgid
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -13,6 +13,7 @@ from complaints import outbox_queries, policy
 from complaints.app import App
 from complaints.dates import long_date
 from complaints.lifecycle import LABELS
+from complaints.mail.addresses import message_domain
 from complaints.models import Complaint, Medium, OutboxMessage
 from complaints.services import terms as promises
 from complaints.words import label
@@ -84,7 +85,7 @@ def queue_email(
     """Render `kind` and add it to the outbox with its Message-ID fixed now; a letter (`medium`
     post) waits in the print tray, outside any thread."""
     rendered = app.renderer.render(kind, lang, context)
-    domain = parseaddr(app.settings.mail_from)[1].rpartition("@")[2] or "complaints.local"
+    domain = message_domain(app.settings.mail_from)
     name, address = recipient
     earlier = (
         outbox_queries.thread_of(session=session, complaint_id=complaint.id, recipient=address)

@@ -6,6 +6,7 @@ that it was delivered."""
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -20,7 +21,8 @@ class Handler:
     def __init__(self, app: App, source: str) -> None:
         self.app = app
         self.source = source
-        self.taken: list[inbound.Taken] = []  # what was taken, in order (the tests read it)
+        # The latest taken, in order (the tests read it): a long-running server keeps a few.
+        self.taken: deque[inbound.Taken] = deque(maxlen=100)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         raw = envelope.original_content or envelope.content

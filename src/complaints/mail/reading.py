@@ -39,14 +39,15 @@ class Content:
 
     def new_text(self) -> str:
         """The reply's own words: the quoted history (and a wrapped quote header) cut."""
+        text = self.text
+        found = WRAPPED_QUOTE_HEADER.search(text)
+        if found:  # the parser reads a header it finds first as the reply's words ("Le")
+            text = text[: found.start()]
         try:
-            kept = EmailReplyParser(languages=LANGUAGES).parse_reply(text=self.text)
+            kept = EmailReplyParser(languages=LANGUAGES).parse_reply(text=text) if text else ""
         except Exception:  # the parser's regexes on an odd text: keep the whole
-            kept = self.text
-        found = WRAPPED_QUOTE_HEADER.search(kept)
-        if found and found.start() > 0:
-            kept = kept[: found.start()]
-        return kept.strip() or self.text.strip()
+            kept = text
+        return str(kept).strip()  # "" when all of it was quoted: a reply with nothing new
 
 
 def _text_of(message: EmailMessage) -> str:

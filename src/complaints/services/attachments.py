@@ -167,6 +167,22 @@ def add_all(
     return rows
 
 
+def what_fits(
+    session: Session, app: App, complaint_id: int, uploads: Sequence[Upload]
+) -> tuple[list[Upload], int]:
+    """Those of `uploads` the limits take, in order, and how many they leave out."""
+    count, total = queries.usage(session=session, complaint_id=complaint_id)
+    kept: list[Upload] = []
+    for upload in uploads:
+        try:
+            check(app.settings, [upload], count=count + len(kept), total=total)
+        except FileRefused:
+            continue
+        kept.append(upload)
+        total += len(upload.data)
+    return kept, len(uploads) - len(kept)
+
+
 def add(
     session: Session,
     app: App,
@@ -216,7 +232,12 @@ def for_mediator(
 
 
 def erase_for(
-    session: Session, complaint_id: int, at: datetime, *, under: Path | None = None
+    session: Session,
+    complaint_id: int,
+    at: datetime,
+    *,
+    under: Path | None = None,
+    sender: str = "",
 ) -> int:
     """Erase the complaint's files and the originals of its e-mails (with the person's data):
     each row loses its name and its digest, and a content no other row names leaves the store (`under`, by default the
@@ -226,7 +247,7 @@ def erase_for(
     for row in rows:
         row.filename, row.sha256, row.erased_at = ERASED_NAME, "", at
     # The e-mails the customer sent, as they arrived, go with them.
-    digests |= inbound_queries.forget(session=session, complaint_id=complaint_id)
+    digests |= inbound_queries.forget(session=session, complaint_id=complaint_id, sender=sender)
     session.flush()
     unused = digests - queries.in_use(session=session, digests=digests)
     if unused:

@@ -41,7 +41,9 @@ def returned(session: Session, bounce: Bounce, at: datetime) -> tuple[str, int |
     complaint = session.get_one(Complaint, message.complaint_id)
     complaint.needs_attention = True
     kept = KEEPS.get(message.kind)
-    unkept = kept is not None and getattr(complaint, kept.key) == message.sent_at
+    # Only the e-mail that kept the promise unkeeps it (one not yet marked sent kept nothing).
+    sent_at = message.sent_at
+    unkept = kept is not None and sent_at is not None and getattr(complaint, kept.key) == sent_at
     if kept is not None and unkept:
         session.execute(
             update(Complaint)

@@ -64,6 +64,8 @@ def _mark_sent(app: App, message: OutboxMessage, at: datetime, *, flagged: bool)
     acknowledgement or an answer, and two more when the complaint was flagged for its e-mails
     (only a failed e-mail flags it). It is dated when the server accepted it."""
     with app.db.transaction() as session:
+        if outbox_queries.bounced_already(session=session, message_id=message.id):
+            return  # its bounce came back before this mark: it kept no promise
         attempts = message.attempts + 1
         accepted = recorded_time(session, at)
         if message.complaint_id is not None:

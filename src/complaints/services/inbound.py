@@ -8,32 +8,43 @@ in the quarantine with the reason, and nothing else is written (bad mail changes
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.utils import parseaddr
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from complaints import files, repository
+from complaints import files, inbound_queries, repository
 from complaints.app import App
 from complaints.clock import at_or_now
 from complaints.conduct import Terms
-from complaints.errors import FileRefused, Refusal
-from complaints.intake import Intake
+from complaints.errors import NotFound, Refusal
 from complaints.mail import inbound
-from complaints.mail.reading import Content, Unreadable, read_content
-from complaints.models import Channel, Complaint, InboundMessage, InboundOutcome
-from complaints.services import bounces, messages
-from complaints.services import intake as receiving
+from complaints.mail.addresses import address_of, message_domain
+from complaints.mail.reading import Unreadable, read_content
+from complaints.models import Complaint, InboundMessage, InboundOutcome
+from complaints.services import bounces, inbound_complaint, messages, threads
 from complaints.services import terms as promises
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-NO_SUBJECT = {"fr": "(sans objet)", "en": "(no subject)"}
-COUNTED = (InboundOutcome.NEW, InboundOutcome.MESSAGE)  # what the per-sender cap counts
+# Why a message was kept and not taken: a key, the words in both languages on the staff page
+# (templates/web/strings.toml [*.inbox.why]), and a detail that is no one's personal data.
+WHY = (
+    "too_large",
+    "too_large_to_download",
+    "unreadable",
+    "automatic",
+    "capped",
+    "empty_reply",
+    "erased",
+    "stranger",
+    "staff_reply",
+    "merged_other",
+    "only_files",
+    "empty",
+    "invalid",
+    "unexpected",
+)
 
 
 @dataclass(frozen=True)
@@ -46,29 +57,9 @@ class Taken:
 
 
 class _Quarantine(Exception):
-    """The message cannot be taken: why (a key of `WHY`), and a detail."""
-
-    def __init__(self, code: str, detail: str = "") -> None:
+    def __init__(self, code: str, detail: str = "", complaint_id: int | None = None) -> None:
         super().__init__(because(code, detail))
-
-
-# Why a message was kept and not taken: a key, the words in both languages on the staff page
-# (templates/web/strings.toml [*.inbox.why]), and a detail that is no one's personal data.
-WHY = (
-    "too_large",
-    "unreadable",
-    "automatic",
-    "capped",
-    "empty_reply",
-    "erased",
-    "stranger",
-    "only_files",
-    "empty",
-    "file",
-    "invalid",
-    "unexpected",
-    "too_large_to_download",
-)
+        self.complaint_id = complaint_id
 
 
 def because(code: str, detail: str = "") -> str:
@@ -77,51 +68,29 @@ def because(code: str, detail: str = "") -> str:
     return f"{code}: {detail}" if detail else code
 
 
-def own_domains(app: App) -> frozenset[str]:
-    """The domains of our Message-IDs (compose makes them from mail_from)."""
-    return frozenset({_address(app.settings.mail_from).rpartition("@")[2] or "complaints.local"})
-
-
-def own_addresses(app: App) -> frozenset[str]:
-    return frozenset({_address(app.settings.mail_from), _address(app.settings.reply_to)}) - {""}
-
-
-def _address(value: str) -> str:
-    return parseaddr(value)[1].lower()
-
-
 def take(app: App, raw: bytes, *, source: str, at: datetime | None = None) -> Taken:
-    """Do what the message `raw` asks, once; `source`: imap or lmtp."""
+    """Do what the message `raw` asks, once; `source`: imap, lmtp, smtp, file."""
     at = at_or_now(at)
-    digest = hashlib.sha256(raw).hexdigest()
+    key = f"sha256:{hashlib.sha256(raw).hexdigest()}"
     if len(raw) > app.settings.inbound_max_bytes:
         limit = f"{app.settings.inbound_max_bytes / 1_000_000:.0f} MB"
-        why = because("too_large", limit)
-        return _quarantine(app, f"sha256:{digest}", "", at, source, raw, why)
+        return _keep(app, key, "", at, source, raw, because("too_large", limit))
+    settings = app.settings
+    own = frozenset({address_of(settings.mail_from), address_of(settings.reply_to)}) - {""}
     try:
-        found = inbound.read(raw, domains=own_domains(app), own_addresses=own_addresses(app))
+        domains = frozenset({message_domain(settings.mail_from)})
+        found = inbound.read(raw, domains=domains, own_addresses=own)
     except Exception as error:  # headers no parser could read
-        why = because("unreadable", type(error).__name__)
-        return _quarantine(app, f"sha256:{digest}", "", at, source, raw, why)
+        return _keep(app, key, "", at, source, raw, because("unreadable", type(error).__name__))
     before = _taken_before(app, found.message_id)
     if before is not None:
         return before
-    stored = files.put(
-        raw, under=files.store(app.settings)
-    )  # the record, before anything points to it
+    stored = files.put(raw, under=files.store(settings))  # the record, before anything names it
     current = promises.current(app)  # read first: a new complaint needs them
+    complaint_id = None
     try:
         with app.db.transaction() as session:
-            row = InboundMessage(
-                message_id=found.message_id[:300],
-                received_at=at,
-                source=source,
-                outcome=InboundOutcome.QUARANTINED,
-                reason=found.why,
-                sender=found.sender[:254],
-                raw_sha256=stored,
-                size=len(raw),
-            )
+            row = _row(found.message_id, found.sender, at, source, stored, len(raw), found.why)
             session.add(row)
             session.flush()  # a second taker of the same message stops here
             _do(session, app, found, raw, row, at, current)
@@ -132,20 +101,18 @@ def take(app: App, raw: bytes, *, source: str, at: datetime | None = None) -> Ta
             raise
         return again
     except _Quarantine as error:
-        why = str(error)
+        why, complaint_id = str(error), error.complaint_id
     except Unreadable as error:
         why = because("unreadable", str(error))
-    except FileRefused as error:
-        why = because("file", error.filename)
     except Refusal as error:
         why = because("invalid", str(error))
     except ValidationError as error:
         why = because("invalid", ".".join(str(p) for p in error.errors()[0]["loc"]))
-    except SQLAlchemyError:
-        raise  # the database, not the message: taken again on the next try
+    except (SQLAlchemyError, OSError):
+        raise  # the database or the disk, not the message: taken again on the next try
     except Exception as error:  # a message no rule foresaw: kept for a person, never a crash
         why = because("unexpected", type(error).__name__)
-    return _quarantine(app, found.message_id, found.sender, at, source, raw, why)
+    return _keep(app, found.message_id, found.sender, at, source, raw, why, complaint_id)
 
 
 def _do(
@@ -160,109 +127,69 @@ def _do(
     """What the message asks, in the caller's transaction; the row says what was done."""
     if found.kind is inbound.Kind.AUTOMATIC:
         row.outcome, row.reason = InboundOutcome.IGNORED, because("automatic", found.why)
+        row.complaint_id = threads.complaint_of(session, found)
         return
     if found.kind is inbound.Kind.BOUNCE:
         assert found.bounce is not None
         row.outcome = InboundOutcome.BOUNCE
         row.reason, row.complaint_id = bounces.returned(session, found.bounce, at)
         return
-    if _capped(session, app, found.sender, at):
-        cap = app.settings.inbound_daily_cap
+    since = at - timedelta(hours=24)
+    if inbound_queries.taken_lately(session=session, sender=found.sender, since=since) >= (
+        app.settings.inbound_daily_cap
+    ):
         row.outcome = InboundOutcome.CAPPED
-        row.reason = because("capped", str(cap))
+        row.reason = because("capped", str(app.settings.inbound_daily_cap))
+        row.complaint_id = threads.complaint_of(session, found)
         return
     content = read_content(raw)
-    complaint = _replied(session, found)
-    if complaint is not None:
-        text = content.new_text()
-        if not text and not content.files:
-            raise _Quarantine("empty_reply")
-        received = messages.receive(
-            session,
-            app,
-            complaint,
-            text=text or "(pièces jointes)",
-            at=at,
-            source="email",
-            current=current,
-            files=content.files,
-            inbound_id=row.id,
-        )
-        row.outcome, row.reason = InboundOutcome.MESSAGE, f"{found.why}: {received.did}"
-        row.complaint_id = repository.get(session=session, reference=received.reference).id
-        return
-    new = _new_complaint(session, app, found, content, at, current)
-    messages.store_files(session, app, new, content.files, at=at, source="email", inbound_id=row.id)
-    row.outcome, row.complaint_id = InboundOutcome.NEW, new.id
-
-
-def _replied(session: Session, found: inbound.Inbound) -> Complaint | None:
-    """The complaint a reply is about, locked; None when it is new after all (a reference
-    that names no complaint). A reference read only in the subject must come from the
-    customer's own address: anyone can type one."""
-    if found.kind is not inbound.Kind.REPLY or found.reference is None:
-        return None
-    complaint = repository.find(session=session, reference=found.reference, lock=True)
+    try:
+        complaint = threads.about(session, found)
+    except threads.NotTheCustomers as refused:
+        found_id = repository.find(session=session, reference=refused.reference)
+        complaint_id = found_id.id if found_id else None
+        raise _Quarantine(refused.code, refused.reference, complaint_id) from None
     if complaint is None:
-        return None
-    if complaint.anonymised_at is not None:
-        raise _Quarantine("erased", complaint.reference)
-    by_subject = not found.why.startswith("answers ")
-    if by_subject and complaint.complainant.email.lower() != found.sender:
-        raise _Quarantine("stranger", complaint.reference)
-    return complaint
-
-
-def _new_complaint(
-    session: Session,
-    app: App,
-    found: inbound.Inbound,
-    content: Content,
-    at: datetime,
-    current: tuple[int, Terms],
-) -> Complaint:
-    """A new complaint from the message: what the message does not say (product, region,
-    customer type) from the code of conduct's `[intake.email]`."""
-    text = CONTROL.sub("", content.text).strip()
-    if not text:
-        raise _Quarantine("only_files" if content.files else "empty")
-    rules, org = app.conduct.intake, app.conduct.organisation
-    lang = content.language or org.language
-    name = _name(found)
-    subject = CONTROL.sub("", found.subject).strip() or NO_SUBJECT.get(lang, NO_SUBJECT["en"])
-    intake = Intake.model_validate(
-        {
-            "name": name,
-            "email": found.sender,
-            "subject": subject[:200],
-            "description": text[:10_000],
-            "channel": Channel.EMAIL,
-            "product": rules.email.product,
-            "region": rules.email.region,
-            "customer_type": rules.email.customer_type,
-            "language": lang,
-        }
-    )
-    intake = receiving.listed(app, intake)
-    return receiving.add(session, app, intake, at=at, received_at=at, terms=current)
-
-
-def _name(found: inbound.Inbound) -> str:
-    """The sender's name as their mail program gives it, else the address's local part."""
-    return found.sender_name.strip()[:120] or found.sender.partition("@")[0][:120]
-
-
-def _capped(session: Session, app: App, sender: str, at: datetime) -> bool:
-    taken = session.scalar(
-        select(func.count())
-        .select_from(InboundMessage)
-        .where(
-            InboundMessage.sender == sender,
-            InboundMessage.received_at > at - timedelta(hours=24),
-            InboundMessage.outcome.in_(COUNTED),
+        try:
+            new = inbound_complaint.receive(session, app, found, content, at, current)
+        except inbound_complaint.Empty as empty:
+            raise _Quarantine(str(empty)) from None
+        messages.store_files(
+            session, app, new, content.files, at=at, source="email", inbound_id=row.id
         )
+        row.outcome, row.complaint_id = InboundOutcome.NEW, new.id
+        return
+    text = content.new_text()
+    if not text and not content.files:
+        raise _Quarantine("empty_reply", complaint.reference, complaint.id)
+    received = messages.receive(
+        session,
+        app,
+        complaint,
+        text=text or "(pièces jointes)",
+        at=at,
+        source="email",
+        current=current,
+        files=content.files,
+        inbound_id=row.id,
     )
-    return (taken or 0) >= app.settings.inbound_daily_cap
+    row.outcome, row.reason = InboundOutcome.MESSAGE, f"{found.why}: {received.did}"
+    row.complaint_id = repository.get(session=session, reference=received.reference).id
+
+
+def _row(
+    message_id: str, sender: str, at: datetime, source: str, raw: str | None, size: int, why: str
+) -> InboundMessage:
+    return InboundMessage(
+        message_id=message_id[:300],
+        received_at=at,
+        source=source,
+        outcome=InboundOutcome.QUARANTINED,
+        reason=why[:2000],
+        sender=sender[:254],
+        raw_sha256=raw,
+        size=size,
+    )
 
 
 def _reference(session: Session, row: InboundMessage) -> str | None:
@@ -272,10 +199,8 @@ def _reference(session: Session, row: InboundMessage) -> str | None:
 
 
 def _taken_before(app: App, message_id: str) -> Taken | None:
-    with app.db.transaction() as session:
-        row = session.scalar(
-            select(InboundMessage).where(InboundMessage.message_id == message_id[:300])
-        )
+    with app.db.reader() as session:
+        row = inbound_queries.by_message_id(session=session, message_id=message_id)
         if row is None:
             return None
         outcome = InboundOutcome(row.outcome)
@@ -285,12 +210,11 @@ def _taken_before(app: App, message_id: str) -> Taken | None:
 def too_large(app: App, key: str, size: int, at: datetime | None = None) -> Taken:
     """A message too large to download, quarantined by `key` (where it is in the mailbox) and
     its size; the original stays in the mailbox's processed folder."""
-    mb = f"{size / 1_000_000:.0f} MB"
-    why = because("too_large_to_download", mb)
-    return _quarantine(app, key, "", at_or_now(at), "imap", None, why, size=size)
+    why = because("too_large_to_download", f"{size / 1_000_000:.0f} MB")
+    return _keep(app, key, "", at_or_now(at), "imap", None, why, size=size)
 
 
-def _quarantine(
+def _keep(
     app: App,
     message_id: str,
     sender: str,
@@ -298,25 +222,31 @@ def _quarantine(
     source: str,
     raw: bytes | None,
     why: str,
+    complaint_id: int | None = None,
     *,
     size: int = 0,
 ) -> Taken:
-    """Keep the message with the reason, and nothing else."""
+    """Keep the message in the quarantine with the reason (and the complaint it names, so
+    that it goes with that complaint's personal data), and nothing else."""
     before = _taken_before(app, message_id)
     if before is not None:
         return before
     stored = files.put(raw, under=files.store(app.settings)) if raw is not None else None
     with app.db.transaction() as session:
-        row = InboundMessage(
-            message_id=message_id[:300],
-            received_at=at,
-            source=source,
-            outcome=InboundOutcome.QUARANTINED,
-            reason=why[:2000],
-            sender=sender[:254],
-            raw_sha256=stored,
-            size=len(raw) if raw is not None else size,
-        )
+        row = _row(message_id, sender, at, source, stored, len(raw) if raw else size, why)
+        row.complaint_id = complaint_id
         session.add(row)
         session.flush()
-        return Taken(InboundOutcome.QUARANTINED, row.id, None, row.reason)
+        return Taken(InboundOutcome.QUARANTINED, row.id, _reference(session, row), row.reason)
+
+
+def retake(app: App, inbound_id: int, at: datetime | None = None) -> Taken:
+    """Take a message of the quarantine again, from its original (after the cause was fixed:
+    the limits, the code of conduct's lists, a fault); what it does now."""
+    with app.db.transaction() as session:
+        row = session.get(InboundMessage, inbound_id)
+        if row is None or row.outcome != InboundOutcome.QUARANTINED or row.raw_sha256 is None:
+            raise NotFound(f"no message {inbound_id} with its original in the quarantine")
+        raw, source = files.read(row.raw_sha256, under=files.store(app.settings)), row.source
+        session.delete(row)
+    return take(app, raw, source=source, at=at)

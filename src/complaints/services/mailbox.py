@@ -51,5 +51,5 @@ def take(
 
 
 def _said(result: inbound.Taken) -> str:
-    said = result.outcome.value + (f" {result.reference}" if result.reference else "")
-    return said + (" (taken before)" if result.again else "")
+    outcome = "again" if result.again else result.outcome.value  # taken before a crash
+    return outcome + (f" {result.reference}" if result.reference else "")

@@ -42,16 +42,6 @@ class Received:
     reference: str  # the complaint it landed on (a follow-up's own reference)
 
 
-def primary(session: Session, complaint: Complaint) -> Complaint:
-    """The complaint a message about `complaint` belongs to: the one it was merged into."""
-    seen = {complaint.id}
-    while complaint.merged_into_id is not None and complaint.merged_into_id not in seen:
-        repository.lock(session=session, complaint_id=complaint.merged_into_id)
-        complaint = session.get_one(Complaint, complaint.merged_into_id)
-        seen.add(complaint.id)
-    return complaint
-
-
 def receive(
     session: Session,
     app: App,
@@ -66,7 +56,6 @@ def receive(
 ) -> Received:
     """Take the customer's message `text` (and `files`) on `complaint`, locked, at `at`.
     `current`: the terms in force, read before the transaction (a follow-up needs them)."""
-    complaint = primary(session, complaint)
     more: dict[str, Any] = {"source": source}
     if inbound_id is not None:
         more["inbound"] = inbound_id
@@ -102,19 +91,28 @@ def store_files(
     source: str,
     inbound_id: int | None,
 ) -> None:
-    """The files beside the message, stored, and one event naming them (no names: ids)."""
+    """The files beside the message, stored, and one event naming them (ids, no names). From
+    a form, a refused file refuses all (the form says why); from an e-mail, what the limits
+    refuse (a signature's .p7s, a logo past the count) is left out and counted in the event,
+    and the message is taken all the same."""
     if not files:
         return
     uploads = [attachments.Upload(f.filename, f.data, source, inbound_id) for f in files]
+    left_out = 0
+    if source == "email":
+        uploads, left_out = attachments.what_fits(session, app, complaint.id, uploads)
     stored = attachments.add_all(session, app, complaint.id, uploads, at=at)
+    if not stored and not left_out:
+        return
     record(
         session,
         complaint,
         at=at,
         actor=CUSTOMER,
         action="files_received",
-        reason=f"{len(stored)} file(s) sent by the customer",
-        data={"attachments": [a.id for a in stored], "source": source},
+        reason=f"{len(stored)} file(s) sent by the customer"
+        + (f", {left_out} left out (type or limits)" if left_out else ""),
+        data={"attachments": [a.id for a in stored], "source": source, "left_out": left_out},
         visible=True,
     )
 

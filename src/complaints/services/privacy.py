@@ -62,6 +62,7 @@ def anonymise(
         return
     cid = complaint.id
     person = complaint.complainant
+    address = person.email  # the e-mails they sent that no complaint took go with it
     person.name, person.email, person.phone, person.anonymised_at = "", "", None, at
     person.postal_address = None
     complaint.subject, complaint.description, complaint.desired_outcome = ERASED, "", ""
@@ -77,7 +78,7 @@ def anonymise(
         .values(outcome=ERASED)
     )
     outbox_queries.cancel_pending(session=session, complaint_id=cid)
-    attachments.erase_for(session, cid, at)  # the files leave the disk at commit
+    attachments.erase_for(session, cid, at, sender=address)  # the files leave at commit
     session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.complaint_id == cid)
