@@ -65,6 +65,19 @@ def test_lmtp_answers_each_recipient_once_the_message_is_taken(app: App) -> None
     assert taken.outcome == InboundOutcome.NEW and taken.reference
 
 
+def hand_over(raw: bytes, port: int) -> None:
+    """As a mail server hands a message over, by SMTP."""
+    asyncio.run(
+        aiosmtplib.send(
+            raw,
+            sender="claire.dubois@exemple.fr",
+            recipients=["reclamations@exemple-services.fr"],
+            hostname="127.0.0.1",
+            port=port,
+        )
+    )
+
+
 def test_smtp_mode_takes_the_same_message_once(app: App) -> None:
     raw = (MAIL / "pdf_attachment.eml").read_bytes()
     port = free_port()
@@ -72,15 +85,7 @@ def test_smtp_mode_takes_the_same_message_once(app: App) -> None:
     server.start()
     try:
         for _ in range(2):  # the server delivered it twice: one complaint
-            asyncio.run(
-                aiosmtplib.send(
-                    raw,
-                    sender="claire.dubois@exemple.fr",
-                    recipients=["reclamations@exemple-services.fr"],
-                    hostname="127.0.0.1",
-                    port=port,
-                )
-            )
+            hand_over(raw, port)
     finally:
         server.stop()
     first, second = server.handler.taken
@@ -100,15 +105,7 @@ def test_when_the_database_fails_the_server_is_told_to_try_again(
     server.start()
     try:
         with pytest.raises(aiosmtplib.SMTPDataError) as refused:
-            asyncio.run(
-                aiosmtplib.send(
-                    (MAIL / "pdf_attachment.eml").read_bytes(),
-                    sender="claire.dubois@exemple.fr",
-                    recipients=["reclamations@exemple-services.fr"],
-                    hostname="127.0.0.1",
-                    port=port,
-                )
-            )
+            hand_over((MAIL / "pdf_attachment.eml").read_bytes(), port)
     finally:
         server.stop()
     assert refused.value.code == 451

@@ -189,9 +189,9 @@ def by_message_ids(
     """Which of `message_ids` are e-mails we wrote: Message-ID -> (kind, complaint id)."""
     if not message_ids:
         return {}
-    query = select(
-        OutboxMessage.message_id, OutboxMessage.kind, OutboxMessage.complaint_id
-    ).where(OutboxMessage.message_id.in_(list(message_ids)))
+    query = select(OutboxMessage.message_id, OutboxMessage.kind, OutboxMessage.complaint_id).where(
+        OutboxMessage.message_id.in_(list(message_ids))
+    )
     return {str(row[0]): (str(row[1]), row[2]) for row in session.execute(query)}
 
 

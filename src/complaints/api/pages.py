@@ -10,21 +10,10 @@ from urllib.parse import quote, urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.routing import Match
 
 from complaints.app import App
-
-
-@lru_cache(maxsize=4)
-def _environment(templates: Path) -> Environment:
-    return Environment(
-        loader=FileSystemLoader(templates),
-        autoescape=select_autoescape(enabled_extensions=("html.j2",), default=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+from complaints.templating import environment
 
 
 @lru_cache(maxsize=4)
@@ -56,7 +45,7 @@ def render(
     app: App, request: Request, name: str, lang: str, status: int = 200, **context: Any
 ) -> HTMLResponse:
     templates = app.settings.home / "templates"
-    page = _environment(templates).get_template(f"web/{name}.html.j2")
+    page = environment(templates).get_template(f"web/{name}.html.j2")
     if "switch_url" not in context:
         context["switch_url"] = switch_url(request, lang) if _reachable(request) else None
     html = page.render(

@@ -12,10 +12,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NoReturn
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from complaints.dates import long_date
+from complaints.templating import environment
 from complaints.words import typeset
 
 _BODY = re.compile(r"<body[^>]*>(?P<inside>.*)</body>", re.DOTALL | re.IGNORECASE)
@@ -37,17 +37,6 @@ class Letter:
     reference: str
     tracking_url: str
     html_body: str  # the e-mail's HTML, rendered and escaped from the same templates
-
-
-@lru_cache(maxsize=4)
-def _environment(templates: Path) -> Environment:
-    return Environment(
-        loader=FileSystemLoader(templates),
-        autoescape=select_autoescape(enabled_extensions=("html.j2",), default=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
 
 
 def body_of(html: str) -> str:
@@ -72,7 +61,7 @@ def letter_html(templates: Path, letter: Letter) -> str:
         # Rendered by our own autoescaped templates: the customer's words in it are escaped.
         "body": Markup(body_of(letter.html_body)),  # noqa: S704
     }
-    page = _environment(templates).get_template("letter/letter.html.j2")
+    page = environment(templates).get_template("letter/letter.html.j2")
     return typeset(page.render(context), letter.lang)
 
 
