@@ -159,7 +159,29 @@ def intake(**overrides: Any) -> Intake:
 @pytest.fixture(scope="session")
 def prefect_server() -> Iterator[None]:
     """One temporary Prefect server for the whole session (~15 s to start)."""
+    import prefect.settings
+    from prefect.settings import temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=120):
+    # The server's background writers that no test here reads (schedules, late runs, workers'
+    # heartbeats, vacuums, automations, the events' archive) are off: each is one more writer
+    # on the harness's SQLite file, and a writer that meets another's lock waits out SQLite's
+    # busy timeout (60 s), which stalled a flow test now and then. The task-run recorder
+    # stays: the tests read task runs from the API.
+    quiet = {
+        getattr(prefect.settings, f"PREFECT_SERVER_SERVICES_{name}_ENABLED"): False
+        for name in (
+            "SCHEDULER",
+            "LATE_RUNS",
+            "FOREMAN",
+            "CANCELLATION_CLEANUP",
+            "PAUSE_EXPIRATIONS",
+            "REPOSSESSOR",
+            "CLEANUP_RECONCILER",
+            "DB_VACUUM",
+            "TRIGGERS",
+            "EVENT_PERSISTER",
+        )
+    }
+    with temporary_settings(updates=quiet), prefect_test_harness(server_startup_timeout=120):
         yield
