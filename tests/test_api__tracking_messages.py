@@ -51,7 +51,7 @@ def test_a_message_with_files_from_the_tracking_page(client: TestClient, fake_ap
     sent = client.post(f"{page}/message", data=form, files=files, follow_redirects=False)
     assert sent.status_code == 303 and sent.headers["location"].endswith("?fait=message")
     after = client.get(sent.headers["location"]).text
-    assert "votre message et vos fichiers sont transmis" in after
+    assert "votre message est transmis" in after
     assert "Votre message" in after  # in the steps the customer sees
     with fake_app.db.reader() as session:
         kinds = sorted(session.scalars(select(Attachment.content_type)))

@@ -250,7 +250,7 @@ def test_the_staff_page_downloads_and_marks_posted(app: App, client: TestClient)
     letter_id = post.tray(app=app)[0].id
     pdf = client.get(f"/staff/post/{letter_id}.pdf")
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    assert pdf.headers["content-disposition"] == f'attachment; filename="letter-{letter_id}.pdf"'
+    assert pdf.headers["content-disposition"] == f'attachment; filename="courrier-{letter_id}.pdf"'
     mark = f"/staff/post/{letter_id}/posted"
     assert client.post(mark, data={"csrf": "forged"}).status_code == 403
     done = client.post(mark, data={"csrf": csrf(page.text)})

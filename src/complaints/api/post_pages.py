@@ -70,6 +70,7 @@ def download(
     """One letter as an A4 PDF, downloaded (never shown inline in the page)."""
     if member is None:
         return RedirectResponse(f"/staff?lang={lang}", status_code=303)
+    words = "courrier" if lang == "fr" else "letter"
     try:
         pdf = post.pdf(app=app, letter_id=letter_id)
     except NotFound:
@@ -77,7 +78,8 @@ def download(
     return Response(
         pdf,
         media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="letter-{letter_id}.pdf"'},
+        # Named in the member's language: courrier-12.pdf, letter-12.pdf.
+        headers={"Content-Disposition": f'attachment; filename="{words}-{letter_id}.pdf"'},
     )
 
 
