@@ -9,9 +9,10 @@ from prefect import flow
 
 from complaints.clock import at_or_now
 from tasks.integrity import seal_checkpoint
+from tasks.naming import sweep
 
 
-@flow(name="checkpoint-history")
+@flow(name="checkpoint-history", flow_run_name=sweep("checkpoint"))
 async def checkpoint_history(as_of: datetime | None = None) -> dict[str, int]:
     """Seal a checkpoint of every event recorded since the last one; `complaints checkpoint
     --export` hands them to the auditor."""

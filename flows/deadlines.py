@@ -11,11 +11,12 @@ from complaints.clock import at_or_now
 from flows.escalation import escalate_to_mediator
 from tasks.groups import finish, for_each, said, settled
 from tasks.mail import send_emails, send_organisation_emails
+from tasks.naming import sweep
 from tasks.queries import find_overdue
 from tasks.steps import alert_manager, remind_assignee
 
 
-@flow(name="enforce-deadlines")
+@flow(name="enforce-deadlines", flow_run_name=sweep("deadlines"))
 async def enforce_deadlines(as_of: datetime | None = None) -> dict[str, int]:
     """Alert the manager about each promise missed; refer to the mediator what stayed overdue."""
     as_of = at_or_now(as_of)

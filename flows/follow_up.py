@@ -10,11 +10,12 @@ from prefect import flow
 from complaints.clock import at_or_now
 from tasks.groups import finish, for_each
 from tasks.mail import send_emails
+from tasks.naming import sweep
 from tasks.queries import find_follow_ups
 from tasks.steps import close_without_feedback, follow_information, send_survey
 
 
-@flow(name="follow-up")
+@flow(name="follow-up", flow_run_name=sweep("follow-up"))
 async def follow_up(as_of: datetime | None = None) -> dict[str, int]:
     """Send the surveys that are due; close as "no feedback" those left unanswered; remind the
     customers who owe information, and close as "no information" those past its date."""

@@ -9,11 +9,12 @@ from prefect import flow
 
 from complaints.app import get_app
 from tasks.inbox import list_waiting, take_messages
+from tasks.naming import sweep
 
 GROUP = 50  # messages per task run: one IMAP session each
 
 
-@flow(name="read-mailbox")
+@flow(name="read-mailbox", flow_run_name=sweep("mailbox"))
 async def read_mailbox() -> dict[str, int]:
     """Take every message waiting in the complaints mailbox; counts by outcome."""
     if not get_app().settings.imap_host:

@@ -9,10 +9,11 @@ from prefect import flow
 
 from complaints.clock import at_or_now
 from tasks.groups import finish, for_each
+from tasks.naming import sweep
 from tasks.privacy import anonymise, find_expired
 
 
-@flow(name="anonymise-expired")
+@flow(name="anonymise-expired", flow_run_name=sweep("retention"))
 async def anonymise_expired(as_of: datetime | None = None) -> dict[str, int]:
     """Every closed complaint past `retention.years_after_closure` loses its personal data."""
     as_of = at_or_now(as_of)

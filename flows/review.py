@@ -10,10 +10,11 @@ from prefect import flow
 from complaints.clock import at_or_now
 from tasks.groups import finish, said
 from tasks.mail import send_organisation_emails
+from tasks.naming import sweep
 from tasks.review import check_actions, prepare_review, refresh_statistics
 
 
-@flow(name="monthly-review")
+@flow(name="monthly-review", flow_run_name=sweep("review"))
 async def monthly_review(as_of: datetime | None = None) -> dict[str, int]:
     """Check the effect of past actions, then send last month's review report."""
     as_of = at_or_now(as_of)

@@ -12,9 +12,10 @@ from flows.deadlines import enforce_deadlines
 from flows.follow_up import follow_up
 from flows.lifecycle import handle_complaints
 from tasks.groups import finish, settled
+from tasks.naming import sweep
 
 
-@flow(name="run-due")
+@flow(name="run-due", flow_run_name=sweep("run-due"))
 async def run_due(as_of: datetime | None = None) -> dict[str, object]:
     """New complaints first, then the deadlines, then the follow-ups, as of one moment."""
     as_of = at_or_now(as_of)

@@ -214,6 +214,13 @@ def test_prefect_holds_references_never_personal_data(app: App, smtp: MailSink) 
 
     everything = asyncio.run(stored())
     assert reference in everything  # the operations team finds the complaint by reference
+    # A sweep's run says what it does and as of when, in the organisation's time (Paris).
+    for name in (
+        "run-due 2026-03-02 10:00",
+        "deadlines 2026-03-02 10:00",
+        "follow-up 2026-03-10 10:00",
+    ):
+        assert f'"name":"{name}' in everything.replace('": "', '":"'), name
     for secret in ("Zoé", "Personnelle", "zoe.personnelle", "06 99 88 77 66", "Détails privés"):
         assert secret not in everything
 
