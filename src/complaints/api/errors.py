@@ -16,9 +16,10 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
 from complaints.api.deps import language
-from complaints.api.pages import render, strings
+from complaints.api.pages import render
 from complaints.api.security import HEADERS, body_cap
 from complaints.errors import Refusal
+from complaints.templating import strings
 
 log = logging.getLogger("complaints.web")
 

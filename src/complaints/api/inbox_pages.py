@@ -8,10 +8,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from complaints.api.deps import AppDep, Lang, PageStaff
-from complaints.api.pages import message, render_with_form, strings
+from complaints.api.pages import message, render_with_form
 from complaints.dates import long_moment
 from complaints.errors import NotFound
 from complaints.services import quarantine
+from complaints.templating import strings
 
 router = APIRouter(prefix="/staff/inbox", include_in_schema=False)
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -13,15 +10,7 @@ from fastapi.responses import HTMLResponse
 from starlette.routing import Match
 
 from complaints.app import App
-from complaints.templating import environment
-
-
-@lru_cache(maxsize=4)
-def strings(templates: Path) -> dict[str, dict[str, Any]]:
-    data: dict[str, dict[str, Any]] = tomllib.loads(
-        (templates / "web" / "strings.toml").read_text("utf-8")
-    )
-    return data
+from complaints.templating import environment, strings
 
 
 def switch_url(request: Request, lang: str) -> str:

@@ -9,12 +9,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from complaints.api.deps import AppDep, Lang, PageStaff
-from complaints.api.pages import message, render_with_form, strings
+from complaints.api.pages import message, render_with_form
 from complaints.app import App
 from complaints.dates import long_moment
 from complaints.errors import Conflict, NotFound, Refusal
 from complaints.services import post
 from complaints.services.staff import Staff
+from complaints.templating import strings
 
 router = APIRouter(prefix="/staff/post", include_in_schema=False)
 

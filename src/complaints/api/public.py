@@ -12,13 +12,14 @@ from starlette.concurrency import run_in_threadpool
 
 from complaints import policy
 from complaints.api.deps import AppDep, Lang, client_address
-from complaints.api.pages import message, render_with_form, strings
+from complaints.api.pages import message, render_with_form
 from complaints.api.uploads import limits, refused_file
 from complaints.api.uploads import uploads as read_uploads
 from complaints.dates import in_a_while
 from complaints.errors import FileRefused, NotListed
 from complaints.intake import PublicIntake
 from complaints.services import attachments, intake
+from complaints.templating import strings
 
 router = APIRouter(include_in_schema=False)
 CONSENTS = ("consent_contact", "consent_share")  # checkboxes, never ticked in advance

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from complaints.api import field_errors
 from complaints.api.deps import STAFF_COOKIE, AppDep, Lang, PageStaff
-from complaints.api.pages import message, render_with_form, strings
+from complaints.api.pages import message, render_with_form
 from complaints.api.step_forms import form_of, parse_form, title
 from complaints.app import App
 from complaints.errors import Forbidden, IllegalTransition, NotFound, Refusal
@@ -22,6 +22,7 @@ from complaints.services import staff_sessions, views
 from complaints.services.attachments import size_words
 from complaints.services.staff import Staff
 from complaints.staff_steps import STEPS, open_steps
+from complaints.templating import strings
 from complaints.words import label
 
 router = APIRouter(prefix="/staff", include_in_schema=False)

@@ -9,11 +9,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from complaints.api.deps import AppDep, Lang, language
-from complaints.api.pages import message, render, render_with_form, strings
+from complaints.api.pages import message, render, render_with_form
 from complaints.app import App
 from complaints.errors import AlreadyAnswered, NotFound
 from complaints.services import feedback
 from complaints.services.feedback import SurveyLink
+from complaints.templating import strings
 
 router = APIRouter(include_in_schema=False)
 CHOICES = {"oui": True, "non": False}

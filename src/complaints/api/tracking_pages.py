@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from complaints.api.deps import AppDep, client_address, language
-from complaints.api.pages import message, render_with_form, strings
+from complaints.api.pages import message, render_with_form
 from complaints.api.uploads import limits, refused_file, uploads
 from complaints.app import App
 from complaints.dates import in_a_while
@@ -22,6 +22,7 @@ from complaints.errors import Conflict, FileRefused, Forbidden, Invalid, NotFoun
 from complaints.mail.compose import tracking_path
 from complaints.mail.reading import File
 from complaints.services import information, messages, reopening, tracking
+from complaints.templating import strings
 
 router = APIRouter(include_in_schema=False)
 DONE = ("information", "message", "reopened", "follow_up", "withdrawn")  # ?fait= when done

@@ -4,11 +4,11 @@ one logged (it is a person's mail)."""
 from __future__ import annotations
 
 import logging
-import tomllib
 
 from complaints import files, inbound_queries
 from complaints.app import App
 from complaints.errors import NotFound
+from complaints.templating import strings
 
 log = logging.getLogger("complaints.quarantine")
 
@@ -20,8 +20,7 @@ def listed(*, app: App, limit: int = 200) -> list[inbound_queries.Arrived]:
 
 def words(app: App, lang: str) -> dict[str, str]:
     """The reasons' words in `lang` (templates/web/strings.toml)."""
-    table = tomllib.loads((app.settings.home / "templates/web/strings.toml").read_text("utf-8"))
-    found: dict[str, str] = table[lang]["inbox"]["why"]
+    found: dict[str, str] = strings(app.settings.home / "templates")[lang]["inbox"]["why"]
     return found
 
 
