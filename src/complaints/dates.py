@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time, format_timedelta
+from babel.dates import format_date, format_datetime, format_time, format_timedelta
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
@@ -49,3 +49,9 @@ def in_a_while(seconds: int, lang: str) -> str:
         add_direction=True,
         locale=LOCALES[lang],
     )
+
+
+def short_moment(value: datetime, lang: str, timezone: str) -> str:
+    """A moment for a table: 23/11/2026 14:05 (fr) / 23/11/2026, 14:05 (en), local time."""
+    moment = value.astimezone(zone(timezone))
+    return format_datetime(moment, format="short", locale=LOCALES[lang], tzinfo=moment.tzinfo)

@@ -100,9 +100,31 @@ class PlannedAction(_Read):
     done_at: Moment | None
 
 
+class Finding(_Read):
+    """An analysis: the first, automatic one at intake, or a member's."""
+
+    at: Moment
+    analyst: str
+    automatic: bool
+    category: str
+    severity: str
+    root_cause: str
+    founded: bool | None
+
+
+class Answer(_Read):
+    """An answer written to the customer."""
+
+    at: Moment
+    responder: str
+    decision: str
+    message: str
+
+
 class Email(_Read):
     kind: str
     to: str
+    medium: str = "email"
     status: str
     attempts: int
     sent_at: Moment | None
@@ -148,6 +170,8 @@ class ComplaintView(Summary):
     feedback: list[Opinion]
     related: list[str]
     actions: list[PlannedAction]
+    analyses: list[Finding] = []
+    answers: list[Answer] = []
     emails: list[Email]
     attachments: list[Attached] = []
     history: list[Entry]

@@ -8,7 +8,15 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from complaints.models import Action, Event, OutboxMessage, OutboxStatus, Response, Survey
+from complaints.models import (
+    Action,
+    Analysis,
+    Event,
+    OutboxMessage,
+    OutboxStatus,
+    Response,
+    Survey,
+)
 
 
 def events_of(*, session: Session, complaint_id: int, visible: bool = False) -> list[Event]:
@@ -26,6 +34,17 @@ def surveys_of(*, session: Session, complaint_id: int) -> list[Survey]:
 
 def actions_of(*, session: Session, complaint_id: int) -> list[Action]:
     query = select(Action).where(Action.complaint_id == complaint_id).order_by(Action.id)
+    return list(session.scalars(query))
+
+
+def analyses_of(*, session: Session, complaint_id: int) -> list[Analysis]:
+    """The first analysis (automatic, at intake) and each staff analysis after it."""
+    query = select(Analysis).where(Analysis.complaint_id == complaint_id).order_by(Analysis.id)
+    return list(session.scalars(query))
+
+
+def answers_of(*, session: Session, complaint_id: int) -> list[Response]:
+    query = select(Response).where(Response.complaint_id == complaint_id).order_by(Response.id)
     return list(session.scalars(query))
 
 

@@ -9,8 +9,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from complaints.api.deps import AppDep, Lang, StaffDep, page_staff
+from complaints.api.pages import render_with_form
+from complaints.app import App
+from complaints.models import Channel
 from complaints.reporting.report import build, to_html
 from complaints.reporting.sql import Scope
+from complaints.words import label
 
 router = APIRouter()
 
@@ -51,11 +55,48 @@ def report_json(app: AppDep, member: StaffDep, scope: ScopeDep) -> dict[str, Any
 
 
 @router.get("/staff/tableau", response_class=HTMLResponse, include_in_schema=False)
-def dashboard(app: AppDep, request: Request, scope: ScopeDep, lang: Lang) -> Response:
-    """The dashboard page: the HTML report over the last `days`, with filters in the query."""
-    if page_staff(request, app) is None:
+def dashboard(
+    app: AppDep, request: Request, scope: ScopeDep, lang: Lang, days: Days = 30
+) -> Response:
+    """The dashboard page: the staff's navigation and filters, then the review report over the
+    last `days` (the same figures as `complaints report`), filtered by the query."""
+    member = page_staff(request, app)
+    if member is None:
         return RedirectResponse("/staff", status_code=303)
-    return HTMLResponse(to_html(app, build(app=app, scope=scope, now=scope.until), lang=lang))
+    head = render_with_form(
+        app,
+        request,
+        "dashboard_head",
+        lang,
+        member=member,
+        scope_days=days,
+        chosen=scope.filters,
+        lists=_lists(app, lang),
+    )
+    page = HTMLResponse(
+        to_html(
+            app,
+            build(app=app, scope=scope, now=scope.until),
+            lang=lang,
+            head=bytes(head.body).decode(),
+        )
+    )
+    for name, value in head.headers.items():
+        if name == "set-cookie":  # the sign-out form's CSRF cookie
+            page.headers.append(name, value)
+    return page
+
+
+def _lists(app: App, lang: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The filters offered as lists, each value with its words."""
+    templates = app.settings.home / "templates"
+    intake = app.conduct.intake
+    return [
+        ("region", [(c.key, getattr(c, lang)) for c in intake.choices("region")]),
+        ("customer_type", [(c.key, getattr(c, lang)) for c in intake.choices("customer_type")]),
+        ("channel", [(c.value, label(templates, lang, "channel", c.value)) for c in Channel]),
+        ("category", [(c.key, getattr(c, lang)) for c in app.conduct.categories]),
+    ]
 
 
 @router.get("/engagements", response_class=HTMLResponse, include_in_schema=False)

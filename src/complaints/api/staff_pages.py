@@ -7,19 +7,19 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from complaints.api import field_errors
+from complaints.api import complaint_page, field_errors, queue_page
 from complaints.api.deps import STAFF_COOKIE, AppDep, Lang, PageStaff
 from complaints.api.pages import message, render_with_form
 from complaints.api.step_forms import form_of, parse_form, title
 from complaints.app import App
 from complaints.errors import Forbidden, IllegalTransition, NotFound, Refusal
-from complaints.lifecycle import OPEN_STATES
 from complaints.services import staff_sessions, views
 from complaints.services.attachments import size_words
+from complaints.services.queue import Filters
 from complaints.services.staff import Staff
 from complaints.staff_steps import STEPS, open_steps
 from complaints.templating import strings
@@ -45,17 +45,20 @@ def _cookie_options(app: App) -> dict[str, Any]:
 
 
 @router.get("", response_class=HTMLResponse)
-def board(app: AppDep, request: Request, lang: Lang, member: PageStaff) -> HTMLResponse:
-    """Open complaints, overdue first, then by answer date."""
+def board(
+    app: AppDep,
+    request: Request,
+    lang: Lang,
+    member: PageStaff,
+    chosen: Annotated[Filters, Depends(queue_page.filters)],
+) -> HTMLResponse:
+    """The queue: open complaints, most urgent first, filtered, searched, a page at a time."""
     if member is None:
         page = render_with_form(app, request, "staff_login", lang, error=False)
         if STAFF_COOKIE in request.cookies:  # ended, idle or never valid: forget it
             page.delete_cookie(STAFF_COOKIE, **_cookie_options(app))
         return page
-    found = views.list_complaints(app=app, states=sorted(OPEN_STATES), overdue=False, limit=500)
-    rows = [row.plain() for row in found]
-    rows.sort(key=lambda row: (not row["overdue"], row["answer_by"]))
-    return render_with_form(app, request, "staff_list", lang, rows=rows, member=member)
+    return queue_page.page(app, request, lang, member, chosen)
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -103,8 +106,9 @@ def _page(
     error: str | None = None,
     status: int = 200,
     refused: Refused | None = None,
+    answer: str | None = None,
 ) -> HTMLResponse:
-    data = views.show(app=app, reference=reference, viewer=member.name)
+    data = views.show(app=app, reference=reference, viewer=member.name, channel="the staff page")
     words = strings(app.settings.home / "templates")[lang]
     steps = open_steps(app=app, reference=reference, role=member.lifecycle_role)
     refused = refused or Refused()
@@ -119,6 +123,8 @@ def _page(
         lang,
         status,
         c=data,
+        **complaint_page.context(app, data, lang, member, answer),
+        open_step=refused.step or ("response" if answer else ""),
         member=member,
         steps=[form_of(spec, lang, words) for spec in steps],
         words=words["choices"],
@@ -137,12 +143,19 @@ def _page(
 
 @router.get("/c/{reference}", response_class=HTMLResponse)
 def complaint(
-    reference: str, app: AppDep, request: Request, lang: Lang, member: PageStaff
+    reference: str,
+    app: AppDep,
+    request: Request,
+    lang: Lang,
+    member: PageStaff,
+    answer: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
+    """The complaint whole, with the steps this member may take now (`answer`: the standard
+    answer to start the answer form from)."""
     if member is None:
         return RedirectResponse(f"/staff?lang={lang}", status_code=303)
     try:
-        return _page(app, request, lang, member, reference)
+        return _page(app, request, lang, member, reference, answer=answer)
     except NotFound:
         return message(app, request, lang, 404, "not_found")
 

@@ -14,7 +14,8 @@ def bars(rows: list[tuple[str, int]], width: int = 560, limit: int = 12) -> str:
     top = max(n for _, n in rows) or 1
     height = 22 * len(rows) + 4
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(", ".join(f"{k}: {n}" for k, n in rows))}">'
     ]
     for i, (label, n) in enumerate(rows):
@@ -51,7 +52,8 @@ def line(
         if len(points) <= 24 or m.endswith(("-01", "-07"))
     )
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(title)}"><path d="{path}" fill="none" stroke="#1d4ed8" stroke-width="2"/>'
         f"{labels}</svg>"
     )

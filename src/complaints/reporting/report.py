@@ -11,6 +11,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from defusedcsv import csv
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from complaints.app import App
 from complaints.dates import LOCALES, local_day, long_date, long_moment
@@ -91,9 +92,16 @@ def to_csv(report: dict[str, Any]) -> str:
     return out.getvalue()
 
 
-def to_html(app: App, report: dict[str, Any], public: bool = False, lang: str | None = None) -> str:
+def to_html(
+    app: App,
+    report: dict[str, Any],
+    public: bool = False,
+    lang: str | None = None,
+    head: str = "",
+) -> str:
     """A standalone page in `lang` (default: the organisation's): inline styles and SVG, no
-    external resource. `public`: aggregates only."""
+    external resource. `public`: aggregates only. `head`: the staff dashboard's navigation and
+    filters, already rendered (escaped) HTML."""
     lang = lang or app.conduct.organisation.language
     templates = app.settings.home / "templates"
     environment = Environment(
@@ -190,6 +198,7 @@ def to_html(app: App, report: dict[str, Any], public: bool = False, lang: str | 
             labelled=labelled,
             fact=fact,
             month=month,
+            head=Markup(head),  # noqa: S704 rendered by the pages' autoescaped environment
         ),
         lang,
     )

@@ -11,11 +11,13 @@ from complaints.clock import at_or_now
 from complaints.lifecycle import State
 from complaints.models import Complaint, Event
 from complaints.read_models import (
+    Answer,
     ComplaintView,
     Consent,
     Deadline,
     Email,
     Entry,
+    Finding,
     Opinion,
     Person,
     PlannedAction,
@@ -151,10 +153,27 @@ def view(
                 )
                 for a in record_queries.actions_of(session=session, complaint_id=cid)
             ],
+            analyses=[
+                Finding(
+                    at=a.at,
+                    analyst=a.analyst,
+                    automatic=a.automatic,
+                    category=a.category,
+                    severity=a.severity,
+                    root_cause=a.root_cause,
+                    founded=a.founded,
+                )
+                for a in record_queries.analyses_of(session=session, complaint_id=cid)
+            ],
+            answers=[
+                Answer(at=r.at, responder=r.responder, decision=r.decision.value, message=r.message)
+                for r in record_queries.answers_of(session=session, complaint_id=cid)
+            ],
             emails=[
                 Email(
                     kind=m.kind,
                     to=m.recipient,
+                    medium=str(m.medium),
                     status=m.status,
                     attempts=m.attempts,
                     sent_at=m.sent_at,

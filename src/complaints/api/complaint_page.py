@@ -1,0 +1,105 @@
+"""The staff complaint page's words: states, dates in the organisation's time, the history,
+the e-mails' kinds and statuses, and each step form's sensible defaults (the answer from a
+reusable template in the customer's language)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from complaints import answer_templates, history_words
+from complaints.app import App
+from complaints.clock import at_or_now
+from complaints.dates import local_day, short_moment
+from complaints.lifecycle import State, labels
+from complaints.services.staff import Staff
+from complaints.words import label
+
+ACTION_DAYS = 7  # an action's default due date: a week from today, unless the answer is sooner
+
+
+def _moments(value: Any, lang: str, zone: str) -> Any:
+    """Every ISO moment in `value` as the reader reads it (local, in their language)."""
+    if isinstance(value, dict):
+        return {k: _moments(v, lang, zone) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_moments(v, lang, zone) for v in value]
+    if isinstance(value, str) and len(value) >= 25 and value[10:11] == "T":
+        try:
+            return short_moment(datetime.fromisoformat(value), lang, zone)
+        except ValueError:
+            return value
+    return value
+
+
+def _defaults(
+    app: App, data: dict[str, Any], member: Staff, chosen_answer: str | None
+) -> tuple[dict[str, dict[str, str]], list[dict[str, Any]]]:
+    """Each form's first values, and the reusable answers offered."""
+    zone = app.conduct.organisation.timezone
+    today = local_day(at_or_now(None), zone)
+    answer_day = local_day(datetime.fromisoformat(data["answer_by"]), zone)
+    due = min(today + timedelta(days=ACTION_DAYS), max(answer_day, today + timedelta(days=1)))
+    founded = next((a["founded"] for a in reversed(data["analyses"]) if not a["automatic"]), None)
+    decision = "rejected" if founded is False else "accepted"
+    templates = app.settings.home / "templates"
+    lang = data["complainant"]["language"]
+    offered = answer_templates.offered(templates, lang, data["category"])
+    picked = next((a for a in offered if a.key == chosen_answer), None) or answer_templates.default(
+        offered, data["category"], decision
+    )
+    facts = {
+        "name": data["complainant"]["name"],
+        "reference": data["reference"],
+        "subject": data["subject"],
+    }
+    defaults = {
+        "actions": {"kind": "curative", "owner": member.name, "due_on": date.isoformat(due)},
+        "response": {
+            "decision": decision,
+            "message": picked.filled(lang, **facts) if picked else "",
+        },
+        "assign": {"assignee": member.name},
+    }
+    listed = [{"key": a.key, "title": a.title, "chosen": a is picked} for a in offered]
+    return defaults, listed
+
+
+def context(
+    app: App, data: dict[str, Any], lang: str, member: Staff, chosen_answer: str | None = None
+) -> dict[str, Any]:
+    """What the page shows besides the complaint's own data."""
+    templates = app.settings.home / "templates"
+    zone = app.conduct.organisation.timezone
+    defaults, answers = _defaults(app, data, member, chosen_answer)
+    categories = {c.key: getattr(c, lang) for c in app.conduct.categories}
+    customer = [
+        e for e in data["history"] if e["action"] in ("customer_message", "feedback_comment")
+    ]
+    return {
+        "when": _moments(data, lang, zone),
+        "state_words": labels(lang, customer=False)[State(data["state"])],
+        "history_words": history_words.read(
+            data["history"], lang=lang, templates=templates, timezone=zone
+        ),
+        "merged_words": {
+            d["reference"]: history_words.read(
+                d["history"], lang=lang, templates=templates, timezone=zone
+            )
+            for d in data["merged"]
+        },
+        "customer_messages": [
+            {"at": short_moment(datetime.fromisoformat(e["at"]), lang, zone), "text": e["reason"]}
+            for e in customer
+            if e["reason"]
+        ],
+        "channel_words": label(templates, lang, "channel", data["channel"]),
+        "severity_words": label(templates, lang, "severity", data["severity"]),
+        "promise_words": {
+            d["promise"]: label(templates, lang, "promise", d["promise"]) for d in data["deadlines"]
+        },
+        "category_words": categories,
+        "defaults": defaults,
+        "answers": answers,
+        "answer_lang": data["complainant"]["language"],
+    }

@@ -1,0 +1,95 @@
+"""The queue page's words: each row's state, customer and time left, the filters' choices, and
+the links that keep the filters while changing one of them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import Query, Request
+from fastapi.responses import HTMLResponse
+
+from complaints.api.pages import render_with_form
+from complaints.app import App
+from complaints.dates import local_day, short_moment
+from complaints.lifecycle import OPEN_STATES, State, labels
+from complaints.models import Channel
+from complaints.services import queue as queue_service
+from complaints.services.queue import Filters, Queue, Row
+from complaints.services.staff import Staff
+from complaints.templating import strings
+from complaints.words import label
+
+Field = Annotated[str, Query(max_length=80)]
+
+
+def filters(
+    view: Literal["all", "mine", "unassigned", "overdue", "attention"] = "all",
+    state: State | None = None,
+    product: Field = "",
+    region: Field = "",
+    channel: Channel | None = None,
+    q: Annotated[str, Query(max_length=120)] = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Filters:
+    """The queue's query, checked: an unknown state or filter is a 422 page, not an empty list."""
+    return Filters(
+        view,
+        state.value if state else "",
+        product,
+        region,
+        channel.value if channel else "",
+        q,
+        page,
+    )
+
+
+def _left(row: Row, queue: Queue, words: dict[str, str], zone: str) -> str:
+    """The time left before the next promise, in days, in words."""
+    if row.due is None or queue.as_of is None:
+        return words["no_promise"]
+    days = (local_day(row.due, zone) - local_day(queue.as_of, zone)).days
+    if row.overdue or days < 0:
+        return words["late"].format(days=max(-days, 0))
+    return words["today"] if days == 0 else words["left_days"].format(days=days)
+
+
+def link(lang: str, chosen: Filters, **changes: Any) -> str:
+    """The queue's address with `changes` to the filters (the page back to 1 unless given)."""
+    query = {"view": chosen.view, **chosen.dimensions(), "page": 1, **changes, "lang": lang}
+    kept = {k: v for k, v in query.items() if v not in ("", None) and (k, v) != ("view", "all")}
+    return "/staff?" + urlencode({k: v for k, v in kept.items() if (k, v) != ("page", 1)})
+
+
+def page(app: App, request: Request, lang: str, member: Staff, chosen: Filters) -> HTMLResponse:
+    templates = app.settings.home / "templates"
+    words = strings(templates)[lang]["queue"]
+    zone = app.conduct.organisation.timezone
+    found = queue_service.queue(app=app, member=member.name, filters=chosen)
+    staff_states = labels(lang, customer=False)
+    rows = [
+        {
+            **row.__dict__,
+            "state_words": staff_states[State(row.state)],
+            "due_words": short_moment(row.due, lang, zone) if row.due else "",
+            "due_kind_words": words["due_kinds"].get(row.due_kind, ""),
+            "left": _left(row, found, words, zone),
+        }
+        for row in found.rows
+    ]
+    choices = queue_service.choices(app=app)
+    return render_with_form(
+        app,
+        request,
+        "staff_list",
+        lang,
+        member=member,
+        rows=rows,
+        queue=found,
+        chosen=chosen,
+        link=lambda **changes: link(lang, chosen, **changes),
+        states=[(s.value, staff_states[s]) for s in State if s in OPEN_STATES],
+        channels=[(c.value, label(templates, lang, "channel", c.value)) for c in Channel],
+        products=choices["product"],
+        regions=choices["region"],
+    )

@@ -1,0 +1,77 @@
+"""A complaint's history in the reader's words: who did what, when (local time), from which
+state to which, and what a person wrote. The events keep their codes and English audit
+reasons (the sealed evidence); this is only how the staff page reads them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from complaints.dates import short_moment
+from complaints.lifecycle import TRANSITIONS, Step, labels
+from complaints.templating import strings
+
+# Steps whose reason is what a person wrote, whole; and those whose reason is "<code>: <text>".
+WRITTEN = {
+    Step.CUSTOMER_MESSAGE,
+    Step.WITHDRAW,
+    Step.REOPEN,
+    Step.UNMERGE,
+    Step.CLOSE,
+    "feedback_comment",
+}
+AFTER_COLON = {Step.RECORD_ANALYSIS, Step.PLAN_ACTIONS, Step.RECORD_MEDIATION_OUTCOME}
+PEOPLE = {"staff", "customer", "mediator"}
+
+
+def action_words(action: str, lang: str, words: dict[str, Any]) -> str:
+    """The words of an event's action: the lifecycle step's own, else strings.toml's."""
+    if action in TRANSITIONS:
+        return TRANSITIONS[Step(action)].label(lang)
+    known: dict[str, str] = words["timeline"]["actions"]
+    return known.get(action) or words["timeline"]["other"]
+
+
+def _detail(entry: dict[str, Any]) -> str:
+    """What a person wrote, if the event keeps it; never the system's English reason."""
+    kind = str(entry["actor"]).partition(":")[0]
+    reason = str(entry.get("reason") or "")
+    if kind not in PEOPLE or not reason:
+        return ""
+    if entry["action"] in WRITTEN:
+        return reason
+    if entry["action"] in AFTER_COLON:
+        return reason.partition(": ")[2]
+    return ""
+
+
+def _actor(actor: str, words: dict[str, Any]) -> str:
+    kind, _, name = actor.partition(":")
+    if kind == "staff":
+        return name
+    return str(words["timeline"]["actors"].get(kind, name or kind))
+
+
+def read(
+    entries: list[dict[str, Any]], *, lang: str, templates: Path, timezone: str
+) -> list[dict[str, str]]:
+    """Each entry of `show`'s history as the page prints it."""
+    words = strings(templates)[lang]
+    states = {s.value: w for s, w in labels(lang, customer=False).items()}
+    lines = []
+    for entry in entries:
+        moved = entry.get("from") and entry.get("from") != entry.get("to") and entry.get("to")
+        action = action_words(str(entry["action"]), lang, words)
+        lines.append(
+            {
+                "at": short_moment(datetime.fromisoformat(entry["at"]), lang, timezone),
+                "actor": _actor(str(entry["actor"]), words),
+                "action": action[:1].upper() + action[1:],
+                "change": words["timeline"]["moved"].format(state=states.get(entry["to"], ""))
+                if moved
+                else "",
+                "detail": _detail(entry),
+            }
+        )
+    return lines

@@ -1,0 +1,172 @@
+"""The handler's queue: open complaints, most urgent first (overdue, needing attention, due
+soonest), filtered and searched, one page at a time, with how many each quick filter holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, func, literal, or_, select
+from sqlalchemy.sql import Select
+
+from complaints.app import App
+from complaints.clock import at_or_now
+from complaints.lifecycle import ANSWER_CLOCK_STATES, OPEN_STATES, State
+from complaints.models import Complainant, Complaint
+from complaints.repository import overdue_clause
+
+PAGE = 25
+VIEWS = ("all", "mine", "unassigned", "overdue", "attention")  # the quick filters, counted
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the handler asked for: a quick filter (`view`), dimensions, a search, a page."""
+
+    view: str = "all"
+    state: str = ""
+    product: str = ""
+    region: str = ""
+    channel: str = ""
+    q: str = ""
+    page: int = 1
+
+    def dimensions(self) -> dict[str, str]:
+        """The filters besides the quick one and the page (to keep them in links)."""
+        kept = {"state": self.state, "product": self.product, "region": self.region}
+        kept |= {"channel": self.channel, "q": self.q}
+        return {k: v for k, v in kept.items() if v}
+
+
+@dataclass(frozen=True)
+class Row:
+    reference: str
+    subject: str
+    customer: str
+    product: str
+    channel: str
+    state: str
+    assignee: str | None
+    due: datetime | None  # the next promise's date: acknowledgement, answer or information
+    due_kind: str  # acknowledge, answer, information or "" (no promise runs)
+    overdue: bool
+    needs_attention: bool
+
+
+@dataclass(frozen=True)
+class Queue:
+    rows: list[Row]
+    total: int  # matching the filters, over every page
+    page: int
+    pages: int
+    counts: dict[str, int] = field(default_factory=dict)  # per quick filter, same search
+    as_of: datetime | None = None
+
+
+def _quick(view: str, member: str, as_of: datetime) -> ColumnElement[bool]:
+    return {
+        "mine": Complaint.assignee == member,
+        "unassigned": Complaint.assignee.is_(None),
+        "overdue": overdue_clause(as_of),
+        "attention": Complaint.needs_attention.is_(True),
+    }.get(view, literal(True))
+
+
+def _searched(query: Select[Any], filters: Filters) -> Select[Any]:
+    """The dimensions and the search: a reference, or part of a name or an e-mail address."""
+    query = query.join(Complainant, Complaint.complainant_id == Complainant.id).where(
+        Complaint.state.in_(sorted(OPEN_STATES)), Complaint.merged_into_id.is_(None)
+    )
+    if filters.state:
+        query = query.where(Complaint.state == filters.state)
+    for column in ("product", "region", "channel"):
+        value = getattr(filters, column)
+        if value:
+            query = query.where(getattr(Complaint, column) == value)
+    words = filters.q.strip().lower()
+    if words:
+        like = f"%{words.replace('%', '').replace('_', '')}%"
+        query = query.where(
+            or_(
+                func.lower(Complaint.reference).like(like),
+                func.lower(Complainant.name).like(like),
+                func.lower(Complainant.email).like(like),
+            )
+        )
+    return query
+
+
+def _next_due() -> ColumnElement[Any]:
+    """`_due` in SQL, for the order: the date of the promise that runs now."""
+    return case(
+        (Complaint.acknowledged_at.is_(None), Complaint.acknowledge_by),
+        (Complaint.state == State.AWAITING_INFORMATION, Complaint.info_due_by),
+        else_=Complaint.answer_by,
+    )
+
+
+def _due(complaint: Complaint) -> tuple[datetime | None, str]:
+    if complaint.acknowledged_at is None:
+        return complaint.acknowledge_by, "acknowledge"
+    if complaint.state == State.AWAITING_INFORMATION:
+        return complaint.info_due_by, "information"
+    if complaint.state in ANSWER_CLOCK_STATES and complaint.answered_at is None:
+        return complaint.answer_by, "answer"
+    return None, ""
+
+
+def _row(complaint: Complaint, name: str, late: bool) -> Row:
+    due, kind = _due(complaint)
+    return Row(
+        reference=complaint.reference,
+        subject=complaint.subject,
+        customer=name,
+        product=complaint.product,
+        channel=complaint.channel.value,
+        state=complaint.state.value,
+        assignee=complaint.assignee,
+        due=due,
+        due_kind=kind,
+        overdue=late,
+        needs_attention=complaint.needs_attention,
+    )
+
+
+def queue(*, app: App, member: str, filters: Filters, as_of: datetime | None = None) -> Queue:
+    """One page of the queue as `member` sees it, and the count of each quick filter."""
+    as_of = at_or_now(as_of)
+    late = overdue_clause(as_of)  # one definition: `list --overdue`, the report
+    with app.db.reader() as session:
+        counted = _searched(
+            select(*(func.count().filter(_quick(v, member, as_of)) for v in VIEWS)).select_from(
+                Complaint
+            ),
+            filters,
+        )
+        counts = dict(zip(VIEWS, session.execute(counted).one(), strict=True))
+        total = counts.get(filters.view, counts["all"])
+        pages = max(1, -(-total // PAGE))
+        page = min(max(1, filters.page), pages)
+        found = _searched(select(Complaint, Complainant.name, late.label("late")), filters).where(
+            _quick(filters.view, member, as_of)
+        )
+        urgent = (
+            case((late, 0), (Complaint.needs_attention.is_(True), 1), else_=2),
+            _next_due(),
+            Complaint.id,
+        )
+        rows = session.execute(found.order_by(*urgent).limit(PAGE).offset((page - 1) * PAGE))
+        listed = [_row(c, name, bool(is_late)) for c, name, is_late in rows]
+    return Queue(rows=listed, total=total, page=page, pages=pages, counts=counts, as_of=as_of)
+
+
+def choices(*, app: App) -> dict[str, list[str]]:
+    """The products and regions the open complaints name: the filter form's lists."""
+    found: dict[str, list[str]] = {}
+    with app.db.reader() as session:
+        for column in ("product", "region"):
+            field = getattr(Complaint, column)
+            query = select(field).where(Complaint.state.in_(sorted(OPEN_STATES))).distinct()
+            found[column] = sorted(session.scalars(query.order_by(field).limit(200)))
+    return found
