@@ -60,7 +60,7 @@ def morning(app: App, count: int = 30) -> list[str]:
     with app.db.transaction() as session:  # an e-mail that came back, as the bounce would say
         session.execute(
             update(Complaint)
-            .where(Complaint.reference == references[4])
+            .where(Complaint.reference == references[count - 6])
             .values(needs_attention=True)
         )
     return references

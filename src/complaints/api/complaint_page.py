@@ -53,6 +53,8 @@ def _defaults(
         "reference": data["reference"],
         "subject": data["subject"],
     }
+    if picked is not None and picked.decision != answer_templates.ANY:
+        decision = picked.decision  # a standard refusal is a refusal
     defaults = {
         "actions": {"kind": "curative", "owner": member.name, "due_on": date.isoformat(due)},
         "response": {
