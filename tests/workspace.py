@@ -36,6 +36,8 @@ def morning(app: App, count: int = 30) -> list[str]:
         name, email = PEOPLE[n % len(PEOPLE)]
         subject, product, region = SUBJECTS[n % len(SUBJECTS)]
         received = now - timedelta(days=21 - (21 * n) // count, minutes=30)
+        if n >= count - 2:
+            received = now - timedelta(minutes=10 - n % 2)  # this morning's, not acknowledged yet
         reference = intake.receive(
             app=app,
             intake=sample(

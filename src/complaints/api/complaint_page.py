@@ -10,11 +10,12 @@ from typing import Any
 from complaints import answer_templates, history_words
 from complaints.app import App
 from complaints.clock import at_or_now
-from complaints.dates import local_day, short_moment
+from complaints.dates import local_day, long_date, short_moment
 from complaints.lifecycle import State, labels
 from complaints.services.staff import Staff
 from complaints.words import label
 
+READ = "personal_data_viewed"
 ACTION_DAYS = 7  # an action's default due date: a week from today, unless the answer is sooner
 
 
@@ -78,12 +79,23 @@ def context(
     customer = [
         e for e in data["history"] if e["action"] in ("customer_message", "feedback_comment")
     ]
+    # Each reading is an event (the access log); the page counts them rather than list them.
+    reads = [e for e in data["history"] if e["action"] == READ]
+    story = [e for e in data["history"] if e["action"] != READ]
     return {
         "when": _moments(data, lang, zone),
         "state_words": labels(lang, customer=False)[State(data["state"])],
-        "history_words": history_words.read(
-            data["history"], lang=lang, templates=templates, timezone=zone
-        ),
+        "history_words": history_words.read(story, lang=lang, templates=templates, timezone=zone),
+        "viewed": {
+            "count": len(reads),
+            "at": short_moment(datetime.fromisoformat(reads[-1]["at"]), lang, zone),
+            "name": reads[-1]["actor"].partition(":")[2],
+        }
+        if reads
+        else None,
+        "action_days": [
+            long_date(date.fromisoformat(a["due_on"]), lang, zone) for a in data["actions"]
+        ],
         "merged_words": {
             d["reference"]: history_words.read(
                 d["history"], lang=lang, templates=templates, timezone=zone

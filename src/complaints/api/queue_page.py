@@ -23,25 +23,26 @@ from complaints.words import label
 Field = Annotated[str, Query(max_length=80)]
 
 
+def _one_of(values: list[str]) -> Any:
+    """A query value among `values`, or empty (the form's "any"); another is a 422 page."""
+    return Query(pattern=f"^({'|'.join(values)})?$")
+
+
+StateField = Annotated[str, _one_of([s.value for s in State if s in OPEN_STATES])]
+ChannelField = Annotated[str, _one_of([c.value for c in Channel])]
+
+
 def filters(
     view: Literal["all", "mine", "unassigned", "overdue", "attention"] = "all",
-    state: State | None = None,
+    state: StateField = "",
     product: Field = "",
     region: Field = "",
-    channel: Channel | None = None,
+    channel: ChannelField = "",
     q: Annotated[str, Query(max_length=120)] = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Filters:
     """The queue's query, checked: an unknown state or filter is a 422 page, not an empty list."""
-    return Filters(
-        view,
-        state.value if state else "",
-        product,
-        region,
-        channel.value if channel else "",
-        q,
-        page,
-    )
+    return Filters(view, state, product, region, channel, q, page)
 
 
 def _left(row: Row, queue: Queue, words: dict[str, str], zone: str) -> str:
