@@ -207,7 +207,7 @@ def test_the_answer_starts_from_a_standard_answer_in_the_customers_language(
 
 def test_a_broken_answers_file_says_where(tmp_path: Path) -> None:
     (tmp_path / "answers.toml").write_text('[[fr]]\nkey = "Bad Key"\ntitle = "x"\n', "utf-8")
-    with pytest.raises(answer_templates.AnswersError, match="answers.toml"):
+    with pytest.raises(answer_templates.AnswersError, match=r"answers\.toml"):
         answer_templates.load(tmp_path)
     (tmp_path / "answers.toml").write_text(
         '[[fr]]\nkey = "a"\ntitle = "A"\ncategory = "*"\ndecision = "*"\ntext = "{name} {other}"\n',
