@@ -54,6 +54,7 @@ bench: $(STAMP)   # ~75 min (the first time, +15 min to fill the 100k and 1M sto
 	  $(BIN)/python bench/sweep.py; \
 	  $(BIN)/python bench/scale.py --count 2000; \
 	  $(BIN)/python bench/report.py; \
+	  $(BIN)/python bench/workspace.py; \
 	  $(BIN)/python bench/inbound.py; \
 	  echo '```'; } 2>&1 | tee bench/RESULTS.md
 
