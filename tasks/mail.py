@@ -10,8 +10,10 @@ from prefect import task
 from prefect.client.schemas.objects import State
 from prefect.states import Failed
 
+from complaints import feed
 from complaints.app import get_app
 from complaints.services import delivery
+from tasks.feed import emit
 from tasks.naming import by_reference
 
 
@@ -43,6 +45,7 @@ def _raised(task: Any, run: Any, state: State[Any]) -> bool:
 async def send_emails(references: list[str], as_of: datetime) -> dict[str, str] | State[Any]:
     """Send what is due; Failed, with one line per complaint whose e-mail was not accepted."""
     report = await delivery.deliver(app=get_app(), references=references, at=as_of)
+    emit(feed.of_mail(report.kinds, report.failed))
     outcomes = dict.fromkeys(references, "sent")
     outcomes.update({ref: f"failed: {why}" for ref, why in report.failed.items()})
     if report.complete:

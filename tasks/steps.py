@@ -7,17 +7,27 @@ from datetime import datetime
 from prefect import task
 
 from complaints.app import get_app
+from complaints.lifecycle import Step
 from complaints.services import automation, information
+from tasks.feed import stepped
 from tasks.naming import by_reference
 
 RETRIES = 2
 DELAYS = [1.0, 5.0]  # a database hiccup; the step itself is safe to repeat
+ALERT = "alert_manager"  # not a move of the lifecycle: the manager is told of a missed promise
+
+
+def _take(
+    step: str, action: automation.Step_, references: list[str], as_of: datetime
+) -> dict[str, str]:
+    """Take `action` on each complaint (committed), then say what it did in the event feed."""
+    return stepped(step, automation.run_step(get_app(), action, references, as_of))
 
 
 @task(name="acknowledge", task_run_name=by_reference, retries=RETRIES, retry_delay_seconds=DELAYS)
 async def acknowledge(references: list[str], as_of: datetime) -> dict[str, str]:
     """Acknowledge receipt (the e-mail goes out by `send e-mails`)."""
-    return automation.run_step(get_app(), automation.acknowledge, references, as_of)
+    return _take(Step.ACKNOWLEDGE, automation.acknowledge, references, as_of)
 
 
 @task(
@@ -25,13 +35,13 @@ async def acknowledge(references: list[str], as_of: datetime) -> dict[str, str]:
 )
 async def start_analysis(references: list[str], as_of: datetime) -> dict[str, str]:
     """Category, severity and priority by rule; similar recent complaints linked."""
-    return automation.run_step(get_app(), automation.start_analysis, references, as_of)
+    return _take(Step.START_ANALYSIS, automation.start_analysis, references, as_of)
 
 
 @task(name="alert manager", task_run_name=by_reference, retries=RETRIES, retry_delay_seconds=DELAYS)
 async def alert_manager(references: list[str], as_of: datetime) -> dict[str, str]:
     """A promise missed: the manager is alerted once."""
-    return automation.run_step(get_app(), automation.alert_overdue, references, as_of)
+    return _take(ALERT, automation.alert_overdue, references, as_of)
 
 
 @task(
@@ -42,13 +52,13 @@ async def alert_manager(references: list[str], as_of: datetime) -> dict[str, str
 )
 async def refer_to_mediator(references: list[str], as_of: datetime) -> dict[str, str]:
     """Still overdue past the grace: the mediator gets the case, the customer is told."""
-    return automation.run_step(get_app(), automation.refer_overdue, references, as_of)
+    return _take(Step.REFER_TO_MEDIATOR, automation.refer_overdue, references, as_of)
 
 
 @task(name="send survey", task_run_name=by_reference, retries=RETRIES, retry_delay_seconds=DELAYS)
 async def send_survey(references: list[str], as_of: datetime) -> dict[str, str]:
     """The satisfaction survey, N days after the answer."""
-    return automation.run_step(get_app(), automation.send_survey, references, as_of)
+    return _take(Step.SEND_SURVEY, automation.send_survey, references, as_of)
 
 
 @task(
@@ -59,7 +69,7 @@ async def send_survey(references: list[str], as_of: datetime) -> dict[str, str]:
 )
 async def close_without_feedback(references: list[str], as_of: datetime) -> dict[str, str]:
     """No answer to the survey in time."""
-    return automation.run_step(get_app(), automation.close_without_feedback, references, as_of)
+    return _take(Step.CLOSE_WITHOUT_FEEDBACK, automation.close_without_feedback, references, as_of)
 
 
 @task(
@@ -67,7 +77,7 @@ async def close_without_feedback(references: list[str], as_of: datetime) -> dict
 )
 async def remind_assignee(references: list[str], as_of: datetime) -> dict[str, str]:
     """The answer falls due soon: the member it is assigned to is reminded, once."""
-    return automation.run_step(get_app(), automation.remind_assignee, references, as_of)
+    return _take(Step.REMIND_ASSIGNEE, automation.remind_assignee, references, as_of)
 
 
 @task(
@@ -84,4 +94,5 @@ async def follow_information(references: list[str], as_of: datetime) -> dict[str
     waiting = [
         reference for reference, done in closed.items() if done == automation.Outcome.SKIPPED
     ]
-    return closed | automation.run_step(get_app(), information.remind, waiting, as_of)
+    reminded = automation.run_step(get_app(), information.remind, waiting, as_of)
+    return closed | stepped(Step.REMIND_INFORMATION, reminded)

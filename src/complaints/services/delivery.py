@@ -44,6 +44,8 @@ KEEPS = {
 @dataclass
 class DeliveryReport:
     sent: int = 0
+    # reference -> the kinds of its e-mails accepted (what Prefect's event feed says of them)
+    kinds: dict[str, list[str]] = field(default_factory=dict)
     # reference -> what went wrong, in words that carry no personal data (kind, error, code)
     failed: dict[str, str] = field(default_factory=dict)
 
@@ -263,4 +265,5 @@ async def deliver(
             else:
                 _mark_sent(app, message, at, flagged=claimed.flagged)
                 report.sent += 1
+                report.kinds.setdefault(reference, []).append(message.kind)
     return report

@@ -1,0 +1,23 @@
+"""Emit the complaints' events (complaints.feed) to Prefect's event feed, after the database
+commit, from what a task already holds. Buffered by Prefect's EventsWorker: no round trip;
+the worker adds the flow run and task run as related resources."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from prefect.events import emit_event
+
+from complaints import feed
+
+
+def emit(happened: Iterable[feed.Happened]) -> None:
+    """Send each event; a failure to send is logged by Prefect, never raised into a step."""
+    for one in happened:
+        emit_event(one.event, resource=one.resource, payload=one.payload)
+
+
+def stepped(step: str, outcomes: dict[str, str]) -> dict[str, str]:
+    """Emit what an automatic step did; its outcomes, unchanged."""
+    emit(feed.of_step(step, outcomes))
+    return outcomes
