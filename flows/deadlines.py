@@ -9,7 +9,8 @@ from prefect import flow
 
 from complaints.clock import at_or_now
 from flows.escalation import escalate_to_mediator
-from tasks.groups import finish, for_each, said, settled
+from tasks.artifacts import publish_backlog, publish_sweep
+from tasks.groups import acted, finish, for_each, said, settled
 from tasks.mail import send_emails, send_organisation_emails
 from tasks.naming import sweep
 from tasks.queries import find_overdue
@@ -23,12 +24,14 @@ async def enforce_deadlines(as_of: datetime | None = None) -> dict[str, int]:
     due = await find_overdue(as_of)
     reminded = await for_each(remind_assignee, due["remind"], as_of)
     alerted = await for_each(alert_manager, due["alert"], as_of)
-    sent = await for_each(send_emails, list(dict.fromkeys(due["remind"] + due["alert"])), as_of)
+    sent = await for_each(send_emails, acted(reminded, alerted), as_of)
     unreferred: dict[str, str] = {}
     if due["refer"]:
         _, unreferred = await settled(escalate_to_mediator(due["refer"], as_of))
     # The organisation's e-mails (the monthly review) that were not accepted: tried again here.
     _, unsent = await said(send_organisation_emails, as_of)
+    await publish_sweep("deadlines", as_of, remind=reminded, alert=alerted, email=sent)
+    await publish_backlog(as_of)
     counts = {
         "reminded": len(due["remind"]),
         "alerted": len(due["alert"]),

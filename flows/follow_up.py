@@ -8,7 +8,8 @@ from datetime import datetime
 from prefect import flow
 
 from complaints.clock import at_or_now
-from tasks.groups import finish, for_each
+from tasks.artifacts import publish_backlog, publish_sweep
+from tasks.groups import acted, finish, for_each
 from tasks.mail import send_emails
 from tasks.naming import sweep
 from tasks.queries import find_follow_ups
@@ -24,8 +25,11 @@ async def follow_up(as_of: datetime | None = None) -> dict[str, int]:
     surveyed = await for_each(send_survey, due["survey"], as_of)
     closed = await for_each(close_without_feedback, due["close"], as_of)
     informed = await for_each(follow_information, due["information"], as_of)
-    mailed = due["survey"] + due["information"]
-    sent = await for_each(send_emails, mailed, as_of)
+    sent = await for_each(send_emails, acted(surveyed, informed), as_of)
+    await publish_sweep(
+        "follow-up", as_of, survey=surveyed, close=closed, information=informed, email=sent
+    )
+    await publish_backlog(as_of)
     counts = {
         "surveys": len(due["survey"]),
         "closed": len(due["close"]),

@@ -10,10 +10,14 @@ from prefect.runtime import flow_run
 
 from complaints.batching import label
 from complaints.clock import at_or_now
+from complaints.services.automation import Outcome
+from tasks.artifacts import publish_backlog, publish_sweep
 from tasks.groups import finish, for_each
 from tasks.mail import send_emails
-from tasks.queries import find_new
+from tasks.queries import find_new, sort_new
 from tasks.steps import acknowledge, start_analysis
+
+SKIPPED = Outcome.SKIPPED.value
 
 
 def _name() -> str:
@@ -27,10 +31,18 @@ async def handle_complaints(
 ) -> dict[str, str]:
     """Move each complaint given (or every one waiting) as far as the automatic steps go."""
     as_of = at_or_now(as_of)
+    sweep = references is None  # a sweep says what it did; a run for a few, its name does
     if references is None:
         references = await find_new(as_of)
-    acknowledged = await for_each(acknowledge, references, as_of)
-    analysed = await for_each(start_analysis, references, as_of)
-    sent = await for_each(send_emails, references, as_of)
-    handled = {ref: f"{acknowledged[ref]}, {analysed[ref]}" for ref in acknowledged}
+    due = await sort_new(references, as_of)  # a step with nothing to do gets no task run
+    acknowledged = await for_each(acknowledge, due["acknowledge"], as_of)
+    analysed = await for_each(start_analysis, due["analyse"], as_of)
+    sent = await for_each(send_emails, due["mail"], as_of)
+    handled = {
+        ref: f"{acknowledged.get(ref, SKIPPED)}, {analysed.get(ref, SKIPPED)}"
+        for ref in dict.fromkeys(references)
+    }
+    if sweep:
+        await publish_sweep("handle", as_of, acknowledge=acknowledged, analyse=analysed, email=sent)
+        await publish_backlog(as_of)
     return finish(handled, acknowledged, analysed, sent)

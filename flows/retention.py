@@ -8,6 +8,7 @@ from datetime import datetime
 from prefect import flow
 
 from complaints.clock import at_or_now
+from tasks.artifacts import publish_sweep
 from tasks.groups import finish, for_each
 from tasks.naming import sweep
 from tasks.privacy import anonymise, find_expired
@@ -19,6 +20,7 @@ async def anonymise_expired(as_of: datetime | None = None) -> dict[str, int]:
     as_of = at_or_now(as_of)
     expired = await find_expired(as_of)
     outcomes = await for_each(anonymise, expired, as_of)
+    await publish_sweep("retention", as_of, anonymise=outcomes)
     counts = {
         "expired": len(expired),
         "anonymised": sum(1 for outcome in outcomes.values() if outcome == "anonymised"),

@@ -65,6 +65,12 @@ def _failed(outcome: Any) -> bool:
     return isinstance(outcome, str) and outcome.startswith("failed")
 
 
+def acted(*outcomes: dict[str, Any]) -> list[str]:
+    """The complaints a step did something to (an e-mail to send, perhaps), in order: a step
+    that skipped one leaves nothing to send, and so no task run for it."""
+    return list(dict.fromkeys(r for o in outcomes for r, done in o.items() if done != "skipped"))
+
+
 def failures(*outcomes: dict[str, Any]) -> dict[str, str]:
     """What failed, by reference, in one line each."""
     return {ref: str(o) for outcome in outcomes for ref, o in outcome.items() if _failed(o)}

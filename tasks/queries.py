@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 from prefect import task
@@ -26,3 +27,11 @@ async def find_overdue(as_of: datetime) -> dict[str, list[str]]:
 async def find_follow_ups(as_of: datetime) -> dict[str, list[str]]:
     """`survey` (answered long enough ago) and `close` (survey unanswered too long)."""
     return selection.follow_ups(app=get_app(), as_of=as_of)
+
+
+async def sort_new(references: list[str], as_of: datetime) -> dict[str, list[str]]:
+    """Which of these complaints each step of the lifecycle flow has work for. Not a task: a
+    read of a few indexed rows, so that no task run starts for a step with nothing to do."""
+    return await asyncio.to_thread(
+        selection.new_steps, app=get_app(), references=references, as_of=as_of
+    )

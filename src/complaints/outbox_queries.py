@@ -35,6 +35,21 @@ def with_pending_mail(*, session: Session, as_of: datetime, limit: int = 10_000)
     return list(session.scalars(select(Complaint.reference).where(Complaint.id.in_(ids))))
 
 
+def with_mail_due(*, session: Session, complaint_ids: Sequence[int], as_of: datetime) -> set[int]:
+    """Which of these complaints have an e-mail waiting whose time has come."""
+    found = set(
+        session.scalars(
+            select(OutboxMessage.complaint_id).where(
+                OutboxMessage.complaint_id.in_(complaint_ids),
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.next_attempt_at <= as_of,
+                EMAIL,
+            )
+        )
+    )
+    return {i for i in found if i is not None}
+
+
 def pending_messages(
     *, session: Session, complaint_ids: Sequence[int], due_at: datetime | None = None
 ) -> list[OutboxMessage]:
@@ -51,6 +66,23 @@ def pending_messages(
     if due_at is not None:
         query = query.where(OutboxMessage.next_attempt_at <= due_at)
     return list(session.scalars(query))
+
+
+def not_delivered(*, session: Session, complaint_id: int) -> list[OutboxMessage]:
+    """The complaint's e-mails still pending, refused for good or bounced, oldest first."""
+    return list(
+        session.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.complaint_id == complaint_id,
+                OutboxMessage.status.in_(
+                    (OutboxStatus.PENDING, OutboxStatus.REJECTED, OutboxStatus.BOUNCED)
+                ),
+                EMAIL,
+            )
+            .order_by(OutboxMessage.id)
+        )
+    )
 
 
 def undelivered(*, session: Session, complaint_id: int) -> bool:

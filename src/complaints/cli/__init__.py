@@ -13,6 +13,7 @@ from complaints.cli import (  # noqa: F401  (registers the commands)
     reports,
     staff,
     staff_admin,
+    trace,
 )
 from complaints.cli.base import app, main
 

@@ -55,3 +55,26 @@ def follow_ups(*, app: App, as_of: datetime, limit: int = 5_000) -> dict[str, li
             session=session, states=[State.AWAITING_INFORMATION], as_of=as_of, limit=limit
         )
     return {"survey": survey, "close": close, "information": information}
+
+
+def new_steps(*, app: App, references: list[str], as_of: datetime) -> dict[str, list[str]]:
+    """Which of these complaints each step of the lifecycle flow has work for: `acknowledge`
+    (received), `analyse` (received or acknowledged), `mail` (an e-mail due, or one these
+    steps will write). An unknown reference goes to every step, which refuses it by name."""
+    with app.db.reader() as session:
+        rows = session.execute(
+            select(Complaint.id, Complaint.reference, Complaint.state).where(
+                Complaint.reference.in_(references)
+            )
+        ).all()
+        ids_of = {row.reference: row.id for row in rows}
+        mailed = outbox_queries.with_mail_due(
+            session=session, complaint_ids=list(ids_of.values()), as_of=as_of
+        )
+    states = {row.reference: row.state for row in rows}
+    new = [r for r in references if r not in states or states[r] in NEW]
+    return {
+        "acknowledge": [r for r in new if states.get(r) in (State.RECEIVED, None)],
+        "analyse": new,
+        "mail": [r for r in references if r in new or ids_of.get(r) in mailed],
+    }

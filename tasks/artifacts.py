@@ -1,0 +1,84 @@
+"""What a sweep publishes in Prefect's UI: a table of what it did (references and outcomes)
+and the backlog (`complaints-waiting`, counts by state). Not tasks: an artifact is one API
+call, and a task run each would be noise in the runs list."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+from typing import Any
+
+from prefect.artifacts import acreate_table_artifact
+
+from complaints.app import get_app
+from complaints.dates import zone
+from complaints.lifecycle import PHASES
+from complaints.reporting.backlog import backlog
+from complaints.words import catalog
+
+BACKLOG = "complaints-waiting"
+ROWS = 500  # a table larger than this is cut: its description says how many were left out
+log = logging.getLogger("complaints.artifacts")
+
+
+def _words() -> tuple[str, dict[str, str]]:
+    app = get_app()
+    lang = app.conduct.organisation.language
+    return lang, catalog(app.settings.home / "templates")[lang]["trace"]
+
+
+def _moment(as_of: datetime) -> str:
+    local = as_of.astimezone(zone(get_app().conduct.organisation.timezone))
+    return f"{local:%Y-%m-%d %H:%M}"
+
+
+async def _publish(table: list[dict[str, Any]], key: str, description: str) -> None:
+    """An artifact lost costs only the artifact: the sweep has done its work."""
+    try:
+        await acreate_table_artifact(table, key=key, description=description)
+    except Exception as error:  # Prefect's API away for a moment
+        log.warning("artifact %s not published: %s", key, error)
+
+
+async def publish_sweep(what: str, as_of: datetime, **steps: dict[str, Any]) -> None:
+    """A table of what the sweep `what` did: a row per complaint and step that did
+    something (skipped ones are left out); nothing when it did nothing."""
+    rows = [
+        {"reference": reference, "step": step.replace("_", " "), "outcome": str(outcome)}
+        for step, outcomes in steps.items()
+        for reference, outcome in outcomes.items()
+        if outcome != "skipped"
+    ]
+    if not rows:
+        return
+    _, words = _words()
+    said = words["swept"].format(
+        what=what, moment=_moment(as_of), count=len({row["reference"] for row in rows})
+    )
+    if len(rows) > ROWS:
+        said += f" ({ROWS}/{len(rows)})"
+    await _publish(rows[:ROWS], f"sweep-{what}", said)
+
+
+async def publish_backlog(as_of: datetime) -> None:
+    """Update `complaints-waiting`: open complaints by state, in the organisation's words."""
+    lines = await asyncio.to_thread(backlog, app=get_app(), as_of=as_of)
+    lang, words = _words()
+    table = [
+        {
+            words["state"]: PHASES[line.state].staff(lang),
+            words["waits_on"]: words[f"party_{line.waits_on}"],
+            words["complaints"]: line.complaints,
+            words["overdue"]: line.overdue,
+            words["needs_attention"]: line.needs_attention,
+        }
+        for line in lines
+    ]
+    opened = sum(line.complaints for line in lines)
+    late = sum(line.overdue for line in lines)
+    attention = sum(line.needs_attention for line in lines)
+    said = words["backlog"].format(
+        moment=_moment(as_of), open=opened, overdue=late, attention=attention
+    )
+    await _publish(table, BACKLOG, said)
