@@ -155,6 +155,9 @@ def test_the_complaint_page_says_everything_in_words(
             assert code not in history, (lang, code)
         assert "Nouvel envoi en express" in page and "Voici notre réponse." in page
         assert "Recevoir le colis." in page  # what the customer wants
+        if lang == "en":  # the deadlines explained, and quotes, in the member's language
+            assert "calendar days" in page and "calendaires" not in page
+            assert "“Nouvel envoi en express”" in page
     mail = re.compile(r"Réponse</td>.*?<span class=\"tag[^\"]*\">([^<]+)</span>", re.S)
     assert mail.findall(html.unescape(client.get(f"/staff/c/{reference}").text)) == [
         "en attente d'envoi"

@@ -108,7 +108,9 @@ def _page(
     refused: Refused | None = None,
     answer: str | None = None,
 ) -> HTMLResponse:
-    data = views.show(app=app, reference=reference, viewer=member.name, channel="the staff page")
+    data = views.show(
+        app=app, reference=reference, viewer=member.name, channel="the staff page", lang=lang
+    )
     words = strings(app.settings.home / "templates")[lang]
     steps = open_steps(app=app, reference=reference, role=member.lifecycle_role)
     refused = refused or Refused()
