@@ -230,3 +230,18 @@ def test_every_action_of_the_history_has_its_words() -> None:
         known = strings(src.parents[1] / "templates")[lang]["timeline"]["actions"]
         missing = sorted(a for a in actions if a not in known and a not in TRANSITIONS)
         assert missing == [], lang
+
+
+def test_doctor_reads_the_standard_answers(tmp_path: Path) -> None:
+    good = answer_templates.check(
+        Path("templates"), ["delivery", "billing", "product_quality", "service", "safety", "other"]
+    )
+    assert good[0] and "7 in fr" in good[1]
+    (tmp_path / "answers.toml").write_text(
+        '[[fr]]\nkey = "a"\ntitle = "A"\ncategory = "garantie"\ndecision = "*"\ntext = "x"\n',
+        "utf-8",
+    )
+    assert answer_templates.check(tmp_path, ["delivery"]) == (
+        False,
+        "answers.toml names categories the code of conduct lacks: garantie",
+    )

@@ -72,3 +72,21 @@ def default(
     answers: list[AnswerTemplate], category: str | None, decision: str | None
 ) -> AnswerTemplate | None:
     return next((a for a in answers if a.fits(category, decision)), None)
+
+
+def check(templates: Path, categories: list[str]) -> tuple[bool, str]:
+    """`complaints doctor`'s line: the file reads, and names only categories that exist."""
+    try:
+        found = load(templates)
+    except AnswersError as bad:
+        return False, str(bad)
+    unknown = sorted(
+        {a.category for entries in found.values() for a in entries} - {ANY, *categories}
+    )
+    if unknown:
+        return (
+            False,
+            f"answers.toml names categories the code of conduct lacks: {', '.join(unknown)}",
+        )
+    counts = ", ".join(f"{len(v)} in {k}" for k, v in found.items()) or "none"
+    return True, f"standard answers: {counts}"

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from complaints import keys
+from complaints import answer_templates, keys
 from complaints.db import SCHEMA_REVISION, Database
 from complaints.settings import Settings
 
@@ -132,6 +132,7 @@ def diagnose(s: Settings) -> Iterator[tuple[bool, str]]:
     )
     if failure is None:
         yield _smtputf8(s.smtp_utf8, offered=smtputf8)
+    yield answer_templates.check(s.home / "templates", s.conduct.category_keys())
     mediators = s.conduct.mediators
     yield (
         all(m.website.startswith("https://") for m in mediators),

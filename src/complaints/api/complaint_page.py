@@ -4,6 +4,7 @@ reusable template in the customer's language)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from complaints.lifecycle import State, labels
 from complaints.services.staff import Staff
 from complaints.words import label
 
+log = logging.getLogger("complaints.web")
 READ = "personal_data_viewed"
 ACTION_DAYS = 7  # an action's default due date: a week from today, unless the answer is sooner
 
@@ -45,7 +47,11 @@ def _defaults(
     decision = "rejected" if founded is False else "accepted"
     templates = app.settings.home / "templates"
     lang = data["complainant"]["language"]
-    offered = answer_templates.offered(templates, lang, data["category"])
+    try:
+        offered = answer_templates.offered(templates, lang, data["category"])
+    except answer_templates.AnswersError as bad:  # `complaints doctor` says it too
+        log.error("standard answers unreadable: %s", bad)
+        offered = []
     picked = next((a for a in offered if a.key == chosen_answer), None) or answer_templates.default(
         offered, data["category"], decision
     )
