@@ -46,3 +46,6 @@ def deploy(home: Path) -> Iterator[str]:
     if done.returncode != 0:
         raise DeployError(f"prefect deploy failed: {(done.stderr or done.stdout).strip()[-500:]}")
     yield from (line for line in done.stdout.splitlines() if "Deployment '" in line)
+    from complaints import automations
+
+    yield from asyncio.run(automations.ensure_for_deployment())

@@ -8,6 +8,7 @@ import gc
 import logging
 import os
 from datetime import timedelta
+from typing import Any
 
 from complaints import orchestration
 from complaints.app import get_app
@@ -71,6 +72,16 @@ class Dispatcher:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
 
 
+async def watch(runner: Any) -> None:
+    """The notify-operations deployment, served here, and the automations that run it."""
+    from complaints import automations
+
+    notify = orchestration.load("notify")
+    deployment = await runner.aadd_flow(notify, name="notify-operations")
+    for line in await automations.ensure(deployment):
+        log.info(line)
+
+
 async def serve(sweep_seconds: float, poll_seconds: float, *, sweeps: bool = True) -> None:
     """Serve the web, the sweeps as scheduled deployments, and the dispatcher, in one loop."""
     import uvicorn
@@ -94,6 +105,7 @@ async def serve(sweep_seconds: float, poll_seconds: float, *, sweeps: bool = Tru
         await runner.aadd_flow(retention, name="anonymise-expired-schedule", cron="30 3 * * *")
         checkpoint = orchestration.load("checkpoint")
         await runner.aadd_flow(checkpoint, name="checkpoint-history-schedule", cron="45 3 * * *")
+        await watch(runner)
     dispatcher = Dispatcher(poll_seconds, app.settings.dispatch_concurrency)
     web = uvicorn.Server(
         uvicorn.Config(

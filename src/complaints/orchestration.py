@@ -20,6 +20,7 @@ ENTRYPOINTS = {
     "retention": "flows/retention.py:anonymise_expired",
     "checkpoint": "flows/checkpoint.py:checkpoint_history",
     "inbox": "flows/inbox.py:read_mailbox",
+    "notify": "flows/notify.py:notify_operations",
 }
 
 

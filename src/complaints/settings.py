@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     mail_from: str = "Service réclamations <reclamations@exemple-services.fr>"
     # The complaints mailbox, where customers' replies go (Reply-To); by default mail_from.
     mail_reply_to: str | None = None
+    # Who is told when a lifecycle run fails, a complaint goes to the mediator or e-mails keep
+    # failing (Prefect's automations, services/operations.py); by default the conduct's manager.
+    operations_email: str | None = None
     public_base_url: str = "http://127.0.0.1:8000"
     config: Path | None = None
     staff_name: str = ""
@@ -142,7 +145,7 @@ class Settings(BaseSettings):
         "message/rfc822",  # an e-mail (.eml)
     ]
 
-    @field_validator("mail_from", "mail_reply_to", "public_base_url")
+    @field_validator("mail_from", "mail_reply_to", "operations_email", "public_base_url")
     @classmethod
     def _no_line_breaks(cls, value: str | None) -> str | None:
         if value is None:
