@@ -64,14 +64,15 @@ def test_a_handlers_morning(server: str, fake_app: App) -> None:  # noqa: F811
         assert page.locator("[role=status]").inner_text() == "Enregistré."
         assert "analysée" in page.inner_text("#state")
 
-        page.click("#step-actions summary")  # opened by keyboard or mouse alike
+        assert page.locator("#step-actions[open]").count() == 1  # the next step, unfolded
+        assert page.locator("#step-analysis[open]").count() == 0
         page.fill("#actions-description", "Nouvel envoi en express")
         assert page.input_value("#actions-owner") == "Camille"  # defaults: the member…
         assert page.input_value("#actions-due_on")  # …and a date before the answer is due
         page.click("#step-actions button[type=submit]")
         assert "Nouvel envoi en express" in page.inner_text("#actions")
 
-        page.click("#step-response summary")
+        page.wait_for_selector("#step-response[open]")
         answer = page.input_value("#message")
         assert answer.startswith("Bonjour Karim Haddad,") and reference in answer
         page.fill("#message", answer.replace("…", "un geste commercial de 20 €"))

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,6 +22,7 @@ from complaints.services import delivery, handling, queue, staff, views
 from complaints.staff_steps import open_steps
 from complaints.templating import strings
 from tests.factories import answer
+from tests.web import csrf
 from tests.workspace import morning
 
 REFERENCE = re.compile(r'<td data-label="[^"]+"><a href="/staff/c/(REC-\d{4}-\d{6})')
@@ -245,3 +247,103 @@ def test_doctor_reads_the_standard_answers(tmp_path: Path) -> None:
         False,
         "answers.toml names categories the code of conduct lacks: garantie",
     )
+
+
+def step(client: TestClient, reference: str, key: str, **fields: str) -> Any:
+    page = client.get(f"/staff/c/{reference}").text
+    return client.post(
+        f"/staff/c/{reference}/{key}",
+        data={**fields, "csrf": csrf(page)},
+        follow_redirects=False,
+    )
+
+
+def test_a_step_redirects_so_that_reloading_never_takes_it_twice(
+    fake_app: App, desk: tuple[TestClient, list[str]]
+) -> None:
+    client, references = desk
+    reference = references[5]
+    taken = step(
+        client, reference, "analysis", root_cause="Tri", category="delivery", founded="yes"
+    )
+    assert taken.status_code == 303
+    assert taken.headers["location"] == f"/staff/c/{reference}?lang=fr&done=analysis"
+    done = client.get(taken.headers["location"]).text
+    assert "Enregistré." in done and 'id="step-actions" open' in done  # the next step, open
+    client.get(taken.headers["location"])  # a reload: a GET, nothing taken again
+    history = [e["action"] for e in views.show(app=fake_app, reference=reference)["history"]]
+    assert history.count("record_analysis") == 1
+
+
+def test_a_refused_step_says_why_in_the_members_words_and_keeps_what_was_typed(
+    fake_app: App, desk: tuple[TestClient, list[str]]
+) -> None:
+    client, references = desk
+    reference = references[5]
+    blank = step(client, reference, "analysis", root_cause="   ", category="billing", founded="no")
+    assert blank.status_code == 422
+    page = html.unescape(blank.text)
+    assert "Ce champ est obligatoire." in page and "must not" not in page
+    assert '<option value="billing" selected>' in page  # the category chosen, kept
+    assert re.search(r'value="no" checked', page)  # and "not founded"
+    step(client, reference, "analysis", root_cause="Tri", category="delivery", founded="yes")
+    past = step(
+        client,
+        reference,
+        "actions",
+        kind="curative",
+        description="Renvoi",
+        owner="Camille",
+        due_on="2020-01-01",
+    )
+    assert past.status_code == 422 and "Cette date est déjà passée" in html.unescape(past.text)
+    assert "Renvoi" in past.text and "in the past" not in past.text
+    early = step(client, reference, "response", decision="accepted", message="Réponse")
+    assert early.status_code == 409 and "ajoutez au moins une action" in html.unescape(early.text)
+    assert views.show(app=fake_app, reference=reference)["state"] == "analysed"  # nothing changed
+
+
+def test_a_standard_answers_blanks_must_be_completed_before_sending(
+    fake_app: App, desk: tuple[TestClient, list[str]]
+) -> None:
+    client, references = desk
+    reference = references[5]
+    step(client, reference, "analysis", root_cause="Tri", category="delivery", founded="no")
+    text = answer_templates.offered(Path("templates"), "fr", "delivery")
+    refusal = next(a for a in text if a.key == "refusee").filled(
+        "fr", name="X", reference=reference, subject="S"
+    )
+    sent = step(client, reference, "response", decision="rejected", message=refusal)
+    assert sent.status_code == 422 and "Complétez les passages marqués […]" in html.unescape(
+        sent.text
+    )
+    assert views.show(app=fake_app, reference=reference)["answers"] == []
+    done = step(
+        client,
+        reference,
+        "response",
+        decision="rejected",
+        message=refusal.replace("[…]", "le colis a été livré"),
+    )
+    assert done.status_code == 303 and views.show(app=fake_app, reference=reference)["answers"]
+
+
+def test_search_wildcards_are_plain_characters(desk: tuple[TestClient, list[str]]) -> None:
+    client, _ = desk
+    assert listed(client, "q=%25") == [] and listed(client, "q=_") == []
+    assert len(listed(client, "q=.")) == queue.PAGE  # every address has a dot: a plain search
+
+
+def test_assignment_offers_the_active_members(
+    fake_app: App, desk: tuple[TestClient, list[str]]
+) -> None:
+    client, references = desk
+    manager = staff.add(app=fake_app, name="Luc2", role="manager")
+    staff.revoke(app=fake_app, name="Bob")
+    page = client.get(
+        f"/staff/c/{references[5]}", headers={"Authorization": f"Bearer {manager}"}
+    ).text
+    offered = re.findall(
+        r"<option(?: selected)?>([^<]+)</option>", page[page.index('id="assign-assignee"') :]
+    )
+    assert "Camille" in offered and "Luc2" in offered and "Bob" not in offered

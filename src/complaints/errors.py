@@ -6,9 +6,18 @@ from __future__ import annotations
 
 
 class Refusal(Exception):
-    """Something the caller asked that is refused; `status` says how (HTTP's words)."""
+    """Something the caller asked that is refused; `status` says how (HTTP's words). `key`
+    names the words that say it to a person on a page (templates/web/strings.toml's
+    [*.errors.refused]), `field` the form's field it is about."""
 
     status = 422
+    key: str | None = None
+    field: str | None = None
+
+    def __init__(self, *args: object, key: str | None = None, field: str | None = None) -> None:
+        super().__init__(*args)
+        self.key = key or self.key
+        self.field = field or self.field
 
 
 class Invalid(Refusal, ValueError):
@@ -47,6 +56,8 @@ class AlreadyAnswered(RuleViolation):
 
 class NotListed(Invalid):
     """A value the code of conduct does not offer for this field (422)."""
+
+    field: str
 
     def __init__(self, field: str, value: str, allowed: list[str]) -> None:
         self.field = field

@@ -27,8 +27,9 @@ PEOPLE = {"staff", "customer", "mediator"}
 
 def action_words(action: str, lang: str, words: dict[str, Any]) -> str:
     """The words of an event's action: the lifecycle step's own, else strings.toml's."""
-    if action in TRANSITIONS:
-        return TRANSITIONS[Step(action)].label(lang)
+    steps = {str(step): transition for step, transition in TRANSITIONS.items()}
+    if action in steps:  # a step of the table, a new one included
+        return steps[action].label(lang)
     known: dict[str, str] = words["timeline"]["actions"]
     return known.get(action) or words["timeline"]["other"]
 

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 
 class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Spaces alone are no text: a blank field is refused as missing, in the page's words.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 Text = Field(min_length=1, max_length=2000)

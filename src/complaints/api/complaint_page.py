@@ -10,9 +10,10 @@ from typing import Any
 
 from complaints import answer_templates, history_words
 from complaints.app import App
-from complaints.clock import at_or_now
+from complaints.clock import at_or_now, aware
 from complaints.dates import local_day, long_date, short_moment
 from complaints.lifecycle import State, labels
+from complaints.services import staff
 from complaints.services.staff import Staff
 from complaints.words import label
 
@@ -68,10 +69,20 @@ def _defaults(
             "decision": decision,
             "message": picked.filled(lang, **facts) if picked else "",
         },
-        "assign": {"assignee": member.name},
+        "assign": {"assignee": data["assignee"] or member.name},
     }
     listed = [{"key": a.key, "title": a.title, "chosen": a is picked} for a in offered]
     return defaults, listed
+
+
+def _active(app: App) -> list[str]:
+    """The members a complaint may be assigned to: neither revoked nor expired."""
+    now = at_or_now(None)
+    return [
+        str(m["name"])
+        for m in staff.members(app=app)
+        if m["revoked_at"] is None and aware(datetime.fromisoformat(str(m["expires_at"]))) > now
+    ]
 
 
 def context(
@@ -114,6 +125,8 @@ def context(
             if e["reason"]
         ],
         "channel_words": label(templates, lang, "channel", data["channel"]),
+        "region_words": app.conduct.intake.label("region", data["region"], lang),
+        "members": _active(app),
         "severity_words": label(templates, lang, "severity", data["severity"]),
         "promise_words": {
             d["promise"]: label(templates, lang, "promise", d["promise"]) for d in data["deadlines"]

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from complaints.api import complaint_page, field_errors, queue_page
+from complaints.api import complaint_page, field_errors, queue_page, step_refusals
 from complaints.api.deps import STAFF_COOKIE, AppDep, Lang, PageStaff
 from complaints.api.pages import message, render_with_form
 from complaints.api.step_forms import form_of, parse_form, title
@@ -26,6 +26,17 @@ from complaints.templating import strings
 from complaints.words import label
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
+# The step that usually comes next in each state: its form is unfolded when it is open.
+NEXT = {
+    "in_analysis": "analysis",
+    "analysed": "actions",
+    "actions_planned": "response",
+    "awaiting_information": "information-received",
+    "answered": "close",
+    "awaiting_feedback": "close",
+    "with_mediator": "mediation",
+    "closed": "reopen",
+}
 
 
 @dataclass(frozen=True)
@@ -127,6 +138,7 @@ def _page(
         c=data,
         **complaint_page.context(app, data, lang, member, answer),
         open_step=refused.step or ("response" if answer else ""),
+        next_step=NEXT.get(data["state"], ""),
         member=member,
         steps=[form_of(spec, lang, words) for spec in steps],
         words=words["choices"],
@@ -151,13 +163,16 @@ def complaint(
     lang: Lang,
     member: PageStaff,
     answer: Annotated[str | None, Query(max_length=40)] = None,
+    done: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
     """The complaint whole, with the steps this member may take now (`answer`: the standard
-    answer to start the answer form from)."""
+    answer to start the answer form from; `done`: the step just taken, said)."""
     if member is None:
         return RedirectResponse(f"/staff?lang={lang}", status_code=303)
+    words = strings(app.settings.home / "templates")[lang]
+    notice = words["staff"]["done"] if done in STEPS else None
     try:
-        return _page(app, request, lang, member, reference, answer=answer)
+        return _page(app, request, lang, member, reference, notice=notice, answer=answer)
     except NotFound:
         return message(app, request, lang, 404, "not_found")
 
@@ -176,6 +191,19 @@ async def act(
         return message(app, request, lang, 404, "not_found")
     spec, fields = STEPS[step], {k: v for k, v in form.items() if k != "csrf"}
     words = strings(app.settings.home / "templates")[lang]
+    left = step_refusals.unfinished(step, fields, words)
+    if left:
+        text = words["errors"]["step_fields"].format(form=title(spec, lang, words))
+        return _page(
+            app,
+            request,
+            lang,
+            member,
+            reference,
+            error=text,
+            status=422,
+            refused=Refused(step, left, fields),
+        )
     try:
         body = spec.body.model_validate(parse_form(spec, fields))
         spec.take(app, reference, member.name, body, role=member.lifecycle_role)
@@ -212,9 +240,19 @@ async def act(
             status=404,
             refused=Refused(step, {}, fields),
         )
-    except Refusal as refusal:
+    except Refusal as refusal:  # in the member's words, with what was typed kept
+        text, about = step_refusals.explained(refusal, step, words)
         return _page(
-            app, request, lang, member, reference, error=str(refusal), status=refusal.status
+            app,
+            request,
+            lang,
+            member,
+            reference,
+            error=text,
+            status=refusal.status,
+            refused=Refused(step, about, fields),
         )
     request.app.state.on_intake()
-    return _page(app, request, lang, member, reference, notice=words["staff"]["done"])
+    # Post/Redirect/Get: reloading the page shows it again, never takes the step twice.
+    done = f"/staff/c/{quote(reference)}?{urlencode({'lang': lang, 'done': step})}"
+    return RedirectResponse(done, status_code=303)

@@ -39,7 +39,7 @@ def record_analysis(
     if category not in app.conduct.category_keys():
         raise NotListed("category", category, app.conduct.category_keys())
     if not root_cause.strip():
-        raise Invalid("the root cause must not be empty")
+        raise Invalid("the root cause must not be empty", key="blank", field="root_cause")
     with app.db.transaction() as session:
         complaint, actor, at = taking(session, reference, by, at)
         severity = severity or complaint.severity
@@ -80,11 +80,13 @@ def plan_action(
 ) -> str:
     """Add a curative, corrective or preventive action with its owner and due date."""
     if not description.strip() or not owner.strip():
-        raise Invalid("an action needs a description and an owner")
+        raise Invalid("an action needs a description and an owner", key="action_incomplete")
     with app.db.transaction() as session:
         complaint, actor, at = taking(session, reference, by, at)
         if due_on < local_day(at, promises.of(session, complaint).timezone):
-            raise Invalid(f"the due date {due_on.isoformat()} is in the past")
+            raise Invalid(
+                f"the due date {due_on.isoformat()} is in the past", key="past_date", field="due_on"
+            )
         move(
             session,
             complaint,
@@ -118,7 +120,7 @@ def respond(
 ) -> str:
     """Send the answer: the decision, the actions, and the right to refer to the mediator."""
     if not message.strip():
-        raise Invalid("the answer must not be empty")
+        raise Invalid("the answer must not be empty", key="blank", field="message")
     with app.db.transaction() as session:
         complaint, actor, at = taking(session, reference, by, at)
         actions = record_queries.actions_of(session=session, complaint_id=complaint.id)
@@ -127,7 +129,8 @@ def respond(
         new = [a for a in actions if before is None or a.planned_at > before]
         if complaint.founded and not actions and complaint.state != State.ACTIONS_PLANNED:
             raise RuleViolation(
-                f"{reference} is founded: plan at least one action before answering"
+                f"{reference} is founded: plan at least one action before answering",
+                key="founded_needs_action",
             )
         # Judged by when it is recorded, not by the time claimed for it.
         on_time = not policy.passed(complaint.answer_by, recorded_time(session, at))
@@ -183,7 +186,7 @@ def record_mediation_outcome(
 ) -> str:
     """Record what the mediator concluded."""
     if not outcome.strip():
-        raise Invalid("the outcome must not be empty")
+        raise Invalid("the outcome must not be empty", key="blank", field="outcome")
     with app.db.transaction() as session:
         complaint, actor, at = taking(session, reference, by, at)
         move(
@@ -205,7 +208,7 @@ def record_mediation_outcome(
 def close(*, app: App, reference: str, by: str, reason: str, at: datetime | None = None) -> str:
     """Close an answered complaint, or one whose mediation has an outcome; the customer is told."""
     if not reason.strip():
-        raise Invalid("say why the complaint is closed (--reason)")
+        raise Invalid("say why the complaint is closed (--reason)", key="blank", field="reason")
     with app.db.transaction() as session:
         complaint, actor, at = taking(session, reference, by, at)
         why, note = "closed_by_staff", reason.strip()
@@ -230,7 +233,9 @@ def close(*, app: App, reference: str, by: str, reason: str, at: datetime | None
 def escalate(*, app: App, reference: str, by: str, reason: str, at: datetime | None = None) -> str:
     """A manager refers the complaint to the mediator."""
     if not reason.strip():
-        raise Invalid("say why the complaint goes to the mediator (--reason)")
+        raise Invalid(
+            "say why the complaint goes to the mediator (--reason)", key="blank", field="reason"
+        )
     with app.db.transaction() as session:
         complaint, actor, at = taking(session, reference, by, at)
         refer_to_mediator(

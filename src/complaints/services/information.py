@@ -48,7 +48,7 @@ def by_customer(session: Session, token: str, at: datetime | None) -> tuple[Comp
 def customer_text(text: str, longest: int = LONGEST) -> str:
     text = text.strip()
     if not text or len(text) > longest:
-        raise Invalid(f"the text must be between 1 and {longest:,} characters")
+        raise Invalid(f"the text must be between 1 and {longest:,} characters", key="text_length")
     return text
 
 
@@ -59,7 +59,7 @@ def request_information(
     told by which date (and reminded once), and where to send it."""
     what = what.strip()
     if not what:
-        raise Invalid("say what the customer is asked for")
+        raise Invalid("say what the customer is asked for", key="blank", field="what")
     with app.db.transaction() as session:
         complaint, actor, at = taking(session, reference, by, at)
         check(complaint, Step.REQUEST_INFORMATION, actor)
@@ -136,7 +136,7 @@ def receive_information(
     """Record what the customer gave (by phone, by post…): the clock runs again."""
     summary = summary.strip()
     if not summary:
-        raise Invalid("say what the customer sent or said")
+        raise Invalid("say what the customer sent or said", key="blank", field="summary")
     with app.db.transaction() as session:
         complaint, actor, at = taking(session, reference, by, at)
         return resume(session, complaint, actor, at, summary)

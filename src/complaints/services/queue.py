@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.sql import Select
 
 from complaints.app import App
@@ -85,13 +85,13 @@ def _searched(query: Select[Any], filters: Filters) -> Select[Any]:
         if value:
             query = query.where(getattr(Complaint, column) == value)
     words = filters.q.strip().lower()
-    if words:
-        like = f"%{words.replace('%', '').replace('_', '')}%"
+    if words:  # % and _ are searched as themselves, not as LIKE's wildcards
+        like = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(
             or_(
-                func.lower(Complaint.reference).like(like),
-                func.lower(Complainant.name).like(like),
-                func.lower(Complainant.email).like(like),
+                func.lower(Complaint.reference).like(like, escape="\\"),
+                func.lower(Complainant.name).like(like, escape="\\"),
+                func.lower(Complainant.email).like(like, escape="\\"),
             )
         )
     return query
@@ -99,10 +99,12 @@ def _searched(query: Select[Any], filters: Filters) -> Select[Any]:
 
 def _next_due() -> ColumnElement[Any]:
     """`_due` in SQL, for the order: the date of the promise that runs now."""
+    waits = and_(Complaint.state.in_(sorted(ANSWER_CLOCK_STATES)), Complaint.answered_at.is_(None))
     return case(
         (Complaint.acknowledged_at.is_(None), Complaint.acknowledge_by),
         (Complaint.state == State.AWAITING_INFORMATION, Complaint.info_due_by),
-        else_=Complaint.answer_by,
+        (waits, Complaint.answer_by),
+        else_=None,  # no promise runs: after every complaint that has one
     )
 
 
@@ -153,6 +155,7 @@ def queue(*, app: App, member: str, filters: Filters, as_of: datetime | None = N
         )
         urgent = (
             case((late, 0), (Complaint.needs_attention.is_(True), 1), else_=2),
+            _next_due().is_(None),  # NULLs last, the same on SQLite and PostgreSQL
             _next_due(),
             Complaint.id,
         )

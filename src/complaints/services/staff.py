@@ -59,7 +59,8 @@ def require_member(session: Session, name: str, *, at: datetime) -> Staff:
             f"{name!r} is not an active staff member{known}: give --by a name from"
             " `complaints staff list`, or add it with `complaints staff add`"
             if name
-            else "say who acts (--by NAME or COMPLAINTS_STAFF_NAME): every step has an owner"
+            else "say who acts (--by NAME or COMPLAINTS_STAFF_NAME): every step has an owner",
+            key="unknown_member",
         )
     return Staff(name=member.name, role=member.role)
 
