@@ -25,7 +25,7 @@ from tests.factories import answer
 from tests.web import csrf
 from tests.workspace import morning
 
-REFERENCE = re.compile(r'<td data-label="[^"]+"><a href="/staff/c/(REC-\d{4}-\d{6})')
+REFERENCE = re.compile(r'<td data-label="[^"]+"[^>]*><a href="/staff/c/(REC-\d{4}-\d{6})')
 
 
 @pytest.fixture
@@ -87,6 +87,9 @@ def test_quick_filters_count_what_they_show(
         assert count(client, view) == number, view
         shown = listed(client, f"view={view}") + listed(client, f"view={view}&page=2")
         assert len(set(shown)) == min(number, 30), view
+    assigned = views.show(app=fake_app, reference=references[0])["assignee"]
+    page = client.get(f"/staff/c/{references[0]}").text
+    assert f"— Luc — Attribuée — «\u00a0{assigned}\u00a0»" in page  # to whom, in the history
     mine = listed(client, "view=mine")
     assert all(views.show(app=fake_app, reference=r)["assignee"] == "Camille" for r in mine)
 
@@ -130,6 +133,7 @@ def test_a_bad_filter_is_a_clear_page_not_an_empty_list(
     assert page.status_code == 422
     assert "Traceback" not in page.text and "<!DOCTYPE html>" in page.text
     assert strings(Path("templates"))["fr"]["errors"]["invalid_query"] in html.unescape(page.text)
+    assert "Revenir aux réclamations ouvertes" in page.text  # back to the queue, not the form
 
 
 def test_the_complaint_page_says_everything_in_words(

@@ -21,7 +21,13 @@ WRITTEN = {
     Step.CLOSE,
     "feedback_comment",
 }
-AFTER_COLON = {Step.RECORD_ANALYSIS, Step.PLAN_ACTIONS, Step.RECORD_MEDIATION_OUTCOME}
+AFTER_COLON = {
+    Step.RECORD_ANALYSIS,
+    Step.PLAN_ACTIONS,
+    Step.RECORD_MEDIATION_OUTCOME,
+    Step.REFER_TO_MEDIATOR,
+}
+ASKED = {Step.REQUEST_INFORMATION, Step.RECEIVE_INFORMATION}  # the reason is what was asked/said
 PEOPLE = {"staff", "customer", "mediator"}
 
 
@@ -40,11 +46,18 @@ def _detail(entry: dict[str, Any]) -> str:
     reason = str(entry.get("reason") or "")
     if kind not in PEOPLE or not reason:
         return ""
-    if entry["action"] in WRITTEN:
+    if entry["action"] in WRITTEN or entry["action"] in ASKED:
         return reason
+    if entry["action"] == Step.ASSIGN:  # "assigned to Camille": the member's name
+        return reason.rpartition(" to ")[2]
     if entry["action"] in AFTER_COLON:
         return reason.partition(": ")[2]
     return ""
+
+
+def _change(state: str, action: str, words: dict[str, Any]) -> str:
+    """"→ analysée", unless the action's own words say it already ("Transmise au médiateur")."""
+    return "" if state.casefold() == action.casefold() else words["timeline"]["moved"].format(state=state)
 
 
 def _actor(actor: str, words: dict[str, Any]) -> str:
@@ -69,9 +82,7 @@ def read(
                 "at": short_moment(datetime.fromisoformat(entry["at"]), lang, timezone),
                 "actor": _actor(str(entry["actor"]), words),
                 "action": action[:1].upper() + action[1:],
-                "change": words["timeline"]["moved"].format(state=states.get(entry["to"], ""))
-                if moved
-                else "",
+                "change": _change(states.get(entry["to"], ""), action, words) if moved else "",
                 "detail": _detail(entry),
             }
         )

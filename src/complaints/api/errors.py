@@ -63,7 +63,8 @@ def error_page(
         status,
         heading=words[f"{key}_title"],
         message=words[key].format(size=body_cap(request) // 1024),
-        home=True,
+        # A member who mistyped a staff address goes back to the queue, not to the public form.
+        home="staff" if request.url.path.startswith("/staff") else True,
     )
     page.headers.update(headers or {})
     return page

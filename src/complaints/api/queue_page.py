@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from complaints.api.pages import render_with_form
 from complaints.app import App
-from complaints.dates import local_day, short_moment
+from complaints.dates import local_day, long_date
 from complaints.lifecycle import OPEN_STATES, State, labels
 from complaints.models import Channel
 from complaints.services import queue as queue_service
@@ -72,7 +72,7 @@ def page(app: App, request: Request, lang: str, member: Staff, chosen: Filters) 
         {
             **row.__dict__,
             "state_words": staff_states[State(row.state)],
-            "due_words": short_moment(row.due, lang, zone) if row.due else "",
+            "due_words": long_date(row.due, lang, zone) if row.due else "",
             "due_kind_words": words["due_kinds"].get(row.due_kind, ""),
             "left": _left(row, found, words, zone),
         }
@@ -92,5 +92,5 @@ def page(app: App, request: Request, lang: str, member: Staff, chosen: Filters) 
         states=[(s.value, staff_states[s]) for s in State if s in OPEN_STATES],
         channels=[(c.value, label(templates, lang, "channel", c.value)) for c in Channel],
         products=choices["product"],
-        regions=choices["region"],
+        regions=[(r, app.conduct.intake.label("region", r, lang)) for r in choices["region"]],
     )
