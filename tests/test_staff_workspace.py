@@ -351,3 +351,29 @@ def test_assignment_offers_the_active_members(
         r"<option(?: selected)?>([^<]+)</option>", page[page.index('id="assign-assignee"') :]
     )
     assert "Camille" in offered and "Luc2" in offered and "Bob" not in offered
+
+
+def test_signing_in_leads_back_to_the_page_asked_for(
+    fake_app: App, desk: tuple[TestClient, list[str]]
+) -> None:
+    client, references = desk
+    token = client.headers.pop("Authorization").removeprefix("Bearer ")
+    asked = client.get(f"/staff/c/{references[2]}?lang=en", follow_redirects=False)
+    assert asked.status_code == 303
+    login = client.get(asked.headers["location"]).text
+    assert f'name="next" value="/staff/c/{references[2]}"' in login
+    signed = client.post(
+        "/staff/login?lang=en",
+        data={"token": token, "csrf": csrf(login), "next": f"/staff/c/{references[2]}"},
+        follow_redirects=False,
+    )
+    assert signed.headers["location"] == f"/staff/c/{references[2]}?lang=en"
+    for elsewhere in ("//evil.example/staff/", "https://evil.example/", "/staff\\\\evil"):
+        client.cookies.clear()
+        login = client.get("/staff").text
+        gone = client.post(
+            "/staff/login",
+            data={"token": token, "csrf": csrf(login), "next": elsewhere},
+            follow_redirects=False,
+        )
+        assert gone.headers["location"] == "/staff?lang=fr", elsewhere

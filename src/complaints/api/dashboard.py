@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from complaints.api.deps import AppDep, Lang, StaffDep, page_staff
-from complaints.api.pages import render_with_form
+from complaints.api.pages import render_with_form, sign_in_first
 from complaints.app import App
 from complaints.models import Channel
 from complaints.reporting.report import build, to_html
@@ -62,7 +62,7 @@ def dashboard(
     last `days` (the same figures as `complaints report`), filtered by the query."""
     member = page_staff(request, app)
     if member is None:
-        return RedirectResponse("/staff", status_code=303)
+        return sign_in_first(request, lang)
     head = render_with_form(
         app,
         request,

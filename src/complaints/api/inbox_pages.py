@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from complaints.api.deps import AppDep, Lang, PageStaff
-from complaints.api.pages import message, render_with_form
+from complaints.api.pages import message, render_with_form, sign_in_first
 from complaints.dates import long_moment
 from complaints.errors import NotFound
 from complaints.services import quarantine
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/staff/inbox", include_in_schema=False)
 def listed(app: AppDep, request: Request, lang: Lang, member: PageStaff) -> Response:
     """The quarantine, newest first."""
     if member is None:
-        return RedirectResponse(f"/staff?lang={lang}", status_code=303)
+        return sign_in_first(request, lang)
     words = strings(app.settings.home / "templates")[lang]["inbox"]
     zone = app.conduct.organisation.timezone
     rows = [

@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.routing import Match
 
 from complaints.app import App
@@ -62,3 +62,17 @@ def render_with_form(
     page = render(app, request, name, lang, status, csrf=token, **context)
     request.app.state.csrf.set_cookie(page, nonce)
     return page
+
+
+def sign_in_first(request: Request, lang: str) -> RedirectResponse:
+    """To the sign-in page, which comes back here (this staff page and its query) after."""
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    here = request.url.path + (f"?{urlencode(query)}" if query else "")
+    return RedirectResponse(f"/staff?{urlencode({'lang': lang, 'next': here})}", status_code=303)
+
+
+def back_to(target: str) -> str | None:
+    """`target` if it is one of our staff pages (a path, never another site), else None."""
+    if target.startswith("/staff/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None

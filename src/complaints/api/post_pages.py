@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from complaints.api.deps import AppDep, Lang, PageStaff
-from complaints.api.pages import message, render_with_form
+from complaints.api.pages import message, render_with_form, sign_in_first
 from complaints.app import App
 from complaints.dates import long_moment
 from complaints.errors import Conflict, NotFound, Refusal
@@ -60,7 +60,7 @@ def _tray(
 def tray(app: AppDep, request: Request, lang: Lang, member: PageStaff) -> Response:
     """The letters waiting to be printed and posted, oldest first."""
     if member is None:
-        return RedirectResponse(f"/staff?lang={lang}", status_code=303)
+        return sign_in_first(request, lang)
     return _tray(app, request, lang, member)
 
 

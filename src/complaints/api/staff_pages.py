@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from complaints.api import complaint_page, field_errors, queue_page, step_refusals
 from complaints.api.deps import STAFF_COOKIE, AppDep, Lang, PageStaff
-from complaints.api.pages import message, render_with_form
+from complaints.api.pages import back_to, message, render_with_form, sign_in_first
 from complaints.api.step_forms import form_of, parse_form, title
 from complaints.app import App
 from complaints.errors import Forbidden, IllegalTransition, NotFound, Refusal
@@ -62,10 +62,11 @@ def board(
     lang: Lang,
     member: PageStaff,
     chosen: Annotated[Filters, Depends(queue_page.filters)],
+    next: Annotated[str, Query(max_length=500)] = "",
 ) -> HTMLResponse:
     """The queue: open complaints, most urgent first, filtered, searched, a page at a time."""
     if member is None:
-        page = render_with_form(app, request, "staff_login", lang, error=False)
+        page = render_with_form(app, request, "staff_login", lang, error=False, next=next)
         if STAFF_COOKIE in request.cookies:  # ended, idle or never valid: forget it
             page.delete_cookie(STAFF_COOKIE, **_cookie_options(app))
         return page
@@ -79,15 +80,20 @@ def login(
     lang: Lang,
     token: Annotated[str, Form(max_length=200)] = "",
     csrf: Annotated[str, Form(max_length=200)] = "",
+    next: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    """Open a new session for a valid token; the one the browser held before ends."""
+    """Open a new session for a valid token; the one the browser held before ends. The
+    member goes on to the staff page they were asked to sign in for (`next`), if any."""
     if not request.app.state.csrf.valid(request, csrf):
         return message(app, request, lang, 403, "csrf")
     former = request.cookies.get(STAFF_COOKIE, "")[:100] or None
     session_id = staff_sessions.sign_in(app=app, token=token, replacing=former)
     if session_id is None:
-        return render_with_form(app, request, "staff_login", lang, 401, error=True)
-    response = RedirectResponse(f"/staff?lang={lang}", status_code=303)
+        return render_with_form(app, request, "staff_login", lang, 401, error=True, next=next)
+    target = back_to(next)
+    if target is not None:
+        target += ("&" if "?" in target else "?") + f"lang={lang}"
+    response = RedirectResponse(target or f"/staff?lang={lang}", status_code=303)
     response.set_cookie(STAFF_COOKIE, session_id, **_cookie_options(app))
     return response
 
@@ -168,7 +174,7 @@ def complaint(
     """The complaint whole, with the steps this member may take now (`answer`: the standard
     answer to start the answer form from; `done`: the step just taken, said)."""
     if member is None:
-        return RedirectResponse(f"/staff?lang={lang}", status_code=303)
+        return sign_in_first(request, lang)
     words = strings(app.settings.home / "templates")[lang]
     notice = words["staff"]["done"] if done in STEPS else None
     try:
