@@ -377,3 +377,24 @@ def test_signing_in_leads_back_to_the_page_asked_for(
             follow_redirects=False,
         )
         assert gone.headers["location"] == "/staff?lang=fr", elsewhere
+
+
+def test_an_action_is_marked_done_from_the_page(
+    fake_app: App, desk: tuple[TestClient, list[str]]
+) -> None:
+    client, references = desk
+    reference, other = references[5], references[6]
+    answer(fake_app, reference, datetime.now(UTC))
+    (planned,) = views.show(app=fake_app, reference=reference)["actions"]
+    page = client.get(f"/staff/c/{reference}").text
+    assert f'id="done-{planned["id"]}"' in page and "pas encore" in page
+    wrong = client.post(f"/staff/c/{other}/actions/{planned['id']}/done", data={"csrf": csrf(page)})
+    assert wrong.status_code == 404  # another complaint's action: nothing written
+    assert views.show(app=fake_app, reference=reference)["actions"][0]["done_at"] is None
+    done = client.post(
+        f"/staff/c/{reference}/actions/{planned['id']}/done", data={"csrf": csrf(page)}
+    )
+    assert done.status_code == 200 and "Enregistré." in done.text and "réalisée le" in done.text
+    assert f'id="done-{planned["id"]}"' not in done.text
+    history = [e["action"] for e in views.show(app=fake_app, reference=reference)["history"]]
+    assert history.count("action_completed") == 1

@@ -93,6 +93,7 @@ class Opinion(_Read):
 
 
 class PlannedAction(_Read):
+    id: int = 0
     kind: str
     description: str
     owner: str

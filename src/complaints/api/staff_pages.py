@@ -176,7 +176,7 @@ def complaint(
     if member is None:
         return sign_in_first(request, lang)
     words = strings(app.settings.home / "templates")[lang]
-    notice = words["staff"]["done"] if done in STEPS else None
+    notice = words["staff"]["done"] if done in STEPS or done == "action-done" else None
     try:
         return _page(app, request, lang, member, reference, notice=notice, answer=answer)
     except NotFound:

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from complaints import __version__
 from complaints.api import (
+    action_pages,
     dashboard,
     docs,
     errors,
@@ -47,6 +48,7 @@ def create_web_app(app: App, on_intake: Callable[[], None] | None = None) -> Fas
         persons_api.router,
         dashboard.router,
         staff_pages.router,
+        action_pages.router,
         staff_files.router,
         post_pages.router,
         inbox_pages.router,

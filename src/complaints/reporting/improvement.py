@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from complaints.app import App
 from complaints.clock import at_or_now
-from complaints.errors import RuleViolation
+from complaints.errors import NotFound, RuleViolation
 from complaints.models import Action, ActionKind, Complaint
 from complaints.services.history import Actor, record, settle
 from complaints.services.staff import staff_actor
@@ -78,8 +78,11 @@ def actions(*, app: App, today: date, open_only: bool = False) -> list[dict[str,
         ]
 
 
-def complete(*, app: App, action_id: int, by: str, at: datetime | None = None) -> str:
-    """Mark an action done; its complaint's history says who and when."""
+def complete(
+    *, app: App, action_id: int, by: str, at: datetime | None = None, reference: str | None = None
+) -> str:
+    """Mark an action done; its complaint's history says who and when. With `reference`, the
+    action must be that complaint's (a page's form names both)."""
     at = at_or_now(at)
     with app.db.transaction() as session:
         actor = staff_actor(session, by, at=at)
@@ -91,6 +94,8 @@ def complete(*, app: App, action_id: int, by: str, at: datetime | None = None) -
                 f"action {action_id} was already completed on {action.done_at:%Y-%m-%d}"
             )
         complaint = session.get_one(Complaint, action.complaint_id)
+        if reference is not None and complaint.reference != reference:
+            raise NotFound(f"no action {action_id} on {reference}")
         action.done_at = at = settle(session, complaint, at, actor)
         record(
             session,

@@ -145,6 +145,7 @@ def view(
             **merging.merges(session, complaint, days=app.conduct.triage.duplicate_window_days),
             actions=[
                 PlannedAction(
+                    id=a.id,
                     kind=a.kind.value,
                     description=a.description,
                     owner=a.owner,
