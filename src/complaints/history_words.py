@@ -56,8 +56,12 @@ def _detail(entry: dict[str, Any]) -> str:
 
 
 def _change(state: str, action: str, words: dict[str, Any]) -> str:
-    """"→ analysée", unless the action's own words say it already ("Transmise au médiateur")."""
-    return "" if state.casefold() == action.casefold() else words["timeline"]["moved"].format(state=state)
+    """ "→ analysée", unless the action's own words say it already ("Transmise au médiateur")."""
+    return (
+        ""
+        if state.casefold() == action.casefold()
+        else words["timeline"]["moved"].format(state=state)
+    )
 
 
 def _actor(actor: str, words: dict[str, Any]) -> str:
