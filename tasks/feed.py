@@ -9,10 +9,13 @@ from collections.abc import Iterable
 from prefect.events import emit_event
 
 from complaints import feed
+from complaints.settings import get_settings
 
 
 def emit(happened: Iterable[feed.Happened]) -> None:
     """Send each event; a failure to send is logged by Prefect, never raised into a step."""
+    if not get_settings().prefect_events:
+        return
     for one in happened:
         emit_event(one.event, resource=one.resource, payload=one.payload)
 
