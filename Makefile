@@ -47,6 +47,7 @@ lint: $(STAMP)
 bench: $(STAMP)   # ~75 min (the first time, +15 min to fill the 100k and 1M stores); every figure also goes to bench/RESULTS.md (PostgreSQL: never beside .ci/run)
 	{ $(BIN)/python bench/machine.py; \
 	  $(BIN)/python bench/run.py; \
+	  $(BIN)/python bench/where_cpu_goes.py --count 1000; \
 	  $(BIN)/python bench/throughput.py --count 1000 --stored 0,100000,1000000; \
 	  for rate in 5 20 50; do $(BIN)/python bench/load.py --rate $$rate --count $$((rate * 60)); done; \
 	  for stored in 100000 1000000; do $(BIN)/python bench/load.py --rate 20 --count 1200 --stored $$stored; done; \
