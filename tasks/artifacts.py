@@ -12,13 +12,14 @@ from typing import Any
 from prefect.artifacts import acreate_table_artifact
 
 from complaints.app import get_app
+from complaints.batching import label
 from complaints.dates import zone
 from complaints.lifecycle import PHASES
 from complaints.reporting.backlog import backlog
 from complaints.words import catalog
 
 BACKLOG = "complaints-waiting"
-ROWS = 500  # a table larger than this is cut: its description says how many were left out
+ROWS = 50  # a larger table is summed up by step and outcome
 log = logging.getLogger("complaints.artifacts")
 
 
@@ -42,8 +43,10 @@ async def _publish(table: list[dict[str, Any]], key: str, description: str) -> N
 
 
 async def publish_sweep(what: str, as_of: datetime, **steps: dict[str, Any]) -> None:
-    """A table of what the sweep `what` did: a row per complaint and step that did
-    something (skipped ones are left out); nothing when it did nothing."""
+    """A table of what the sweep `what` did: a row per complaint and step that did something
+    (skipped ones are left out); beyond ROWS rows, a row per step and outcome naming its
+    complaints as a batch is (`REC-…0001…REC-…0500 (500)`), failures still one by one.
+    Nothing when it did nothing."""
     rows = [
         {"reference": reference, "step": step.replace("_", " "), "outcome": str(outcome)}
         for step, outcomes in steps.items()
@@ -56,9 +59,21 @@ async def publish_sweep(what: str, as_of: datetime, **steps: dict[str, Any]) -> 
     said = words["swept"].format(
         what=what, moment=_moment(as_of), count=len({row["reference"] for row in rows})
     )
-    if len(rows) > ROWS:
-        said += f" ({ROWS}/{len(rows)})"
-    await _publish(rows[:ROWS], f"sweep-{what}", said)
+    await _publish(rows if len(rows) <= ROWS else _summary(rows), f"sweep-{what}", said)
+
+
+def _summary(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    # Large tables are also what made Prefect's server slow to take the feed's events in
+    # (bench figures in the README): a few dozen rows say it as well.
+    failed = [row for row in rows if row["outcome"].startswith("failed")][:ROWS]
+    done: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        if not row["outcome"].startswith("failed"):
+            done.setdefault((row["step"], row["outcome"]), []).append(row["reference"])
+    return failed + [
+        {"reference": label(references), "step": step, "outcome": outcome}
+        for (step, outcome), references in done.items()
+    ]
 
 
 async def publish_backlog(as_of: datetime) -> None:

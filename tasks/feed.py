@@ -13,10 +13,11 @@ from complaints.settings import get_settings
 
 
 def emit(happened: Iterable[feed.Happened]) -> None:
-    """Send each event; a failure to send is logged by Prefect, never raised into a step."""
-    if not get_settings().prefect_events:
+    """Send the events; a failure to send is logged by Prefect, never raised into a step."""
+    settings = get_settings()
+    if not settings.prefect_events:
         return
-    for one in happened:
+    for one in feed.told(list(happened), threshold=settings.batch_threshold):
         emit_event(one.event, resource=one.resource, payload=one.payload)
 
 

@@ -60,7 +60,10 @@ def test_automations_are_created_once_with_their_triggers() -> None:
     assert "handle-complaints" in failed.trigger.match_related["prefect.resource.name"]
     mediator = shipped["complaints: referred to the mediator"][0]
     assert mediator.trigger.expect == {"complaint.referred-to-mediator"}
-    assert mediator.trigger.match["prefect.resource.id"] == ["complaints.complaint.*"]
+    assert mediator.trigger.match["prefect.resource.id"] == [
+        "complaints.complaint.*",
+        "complaints.batch.*",
+    ]
     mail = shipped["complaints: e-mails failing for an hour"][0]
     assert (mail.trigger.posture, mail.trigger.within.total_seconds()) == ("Proactive", 3600)
     assert mail.trigger.after == {"complaint.email-failed"}

@@ -123,6 +123,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         "PREFECT_LOGGING_LEVEL": "DEBUG",  # the most a misconfigured site could log
         "COMPLAINTS_DATABASE_URL": f"sqlite:///{tmp / 'demo.db'}",
         "COMPLAINTS_PREFECT_PORT": str(free_port()),
+        # The first sweep's nine complaints in one batch: a timeline then holds the events
+        # of the batches that list the complaint (complaints/feed.py) and its own.
+        "COMPLAINTS_BATCH_THRESHOLD": "3",
     }
     # The demo uses the server running on its port, and leaves it running: it is read after.
     server = PrefectServer(tmp, port=int(env["COMPLAINTS_PREFECT_PORT"]), env=env).start()
@@ -184,6 +187,7 @@ def test_prefect_shows_each_complaint_timeline_and_the_backlog(demo: Demo) -> No
     ), overdue
     assert "complaint.closed" in demo.timelines[demo.references["no_feedback"]]
     assert '"kind":"acknowledgement"' in demo.events.replace(": ", ":")  # e-mails, by kind
+    assert "complaints.batch.REC-" in demo.events  # the first sweep took them in one batch
     # The backlog, a version a sweep: one said the overdue complaint; the last, all closed.
     versions = [json.loads(a.data) for a in sorted(demo.backlog, key=lambda a: a.created)]
     assert len(versions) >= 5

@@ -67,3 +67,31 @@ def test_e_mails_say_the_step_they_tell_of_and_failures_keep_only_their_kind() -
     assert said[0].payload == {"kind": "acknowledgement"}
     assert said[-1].payload == {"kind": "answer"}  # the server's reply (an address) is not kept
     assert "jean@x.fr" not in repr(said)
+
+
+def test_a_batch_is_one_event_a_fact_naming_each_complaint() -> None:
+    references = [f"REC-2026-{n:06d}" for n in range(1, 61)]
+    said = feed.of_step(Step.ACKNOWLEDGE, dict.fromkeys(references, Outcome.ACKNOWLEDGED))
+    few = feed.told(said[:4], threshold=10)  # two complaints: an event each, as before
+    assert [t.resource["prefect.resource.name"] for t in few] == [
+        "REC-2026-000001",
+        "REC-2026-000001",
+        "REC-2026-000002",
+        "REC-2026-000002",
+    ]
+    many = feed.told(said, threshold=10)
+    assert [(t.event, len(t.payload["references"])) for t in many] == [
+        ("complaint.received", 50),
+        ("complaint.received", 10),
+        ("complaint.acknowledged", 50),
+        ("complaint.acknowledged", 10),
+    ]
+    assert many[0].resource == {
+        "prefect.resource.id": "complaints.batch.REC-2026-000001.REC-2026-000050.50",
+        "prefect.resource.name": "REC-2026-000001…REC-2026-000050 (50)",
+    }
+    assert many[3].payload == {
+        "step": "acknowledge",
+        "outcome": "acknowledged",
+        "references": references[50:],
+    }

@@ -21,7 +21,8 @@ LIFECYCLE_FLOWS = [
     "run-due",
     "read-mailbox",
 ]
-COMPLAINT = {"prefect.resource.id": f"{feed.RESOURCE}*"}
+# A complaint's event, or a batch's (complaints/feed.py).
+COMPLAINT = {"prefect.resource.id": [f"{feed.RESOURCE}*", f"{feed.BATCH}*"]}
 # What says an e-mail was accepted: `email-sent`, or the step it tells of (complaints.feed).
 SENT = sorted({feed.name(fact) for fact in [*feed.MAIL.values(), "email_sent"]})
 

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from complaints.batching import label
 from complaints.lifecycle import Step
 from complaints.services.automation import Outcome
 
 PREFIX = "complaint."
 RESOURCE = "complaints.complaint."
+BATCH = "complaints.batch."
+PER_EVENT = 50  # complaints listed by one event of a batch
 
 # An automatic step's outcome, as the feed names it. A closure and a referral are said when
 # the e-mail that tells the customer is accepted (MAIL below), whoever took the step: staff
@@ -68,6 +71,37 @@ class Happened:
             "prefect.resource.id": resource_id(self.reference),
             "prefect.resource.name": self.reference,
         }
+
+
+@dataclass(frozen=True)
+class Told:
+    """One Prefect event: of one complaint, or of a batch of them."""
+
+    event: str
+    resource: dict[str, str]
+    payload: dict[str, str | list[str]]
+
+
+def told(happened: list[Happened], *, threshold: int) -> list[Told]:
+    """An event per complaint when a task took up to `threshold` complaints (as it then has a
+    task run each); beyond, one event per fact for up to PER_EVENT complaints, its resource
+    the batch and its payload the references: an event of one complaint costs Prefect's
+    server about 1.4 ms, one of a batch of 50 about 2 ms (README, "An operator's day")."""
+    if len({one.reference for one in happened}) <= threshold:
+        return [Told(one.event, one.resource, dict(one.payload)) for one in happened]
+    facts: dict[tuple[str, tuple[tuple[str, str], ...]], list[str]] = {}
+    for one in happened:
+        facts.setdefault((one.fact, tuple(sorted(one.payload.items()))), []).append(one.reference)
+    events = []
+    for (fact, payload), references in facts.items():
+        for start in range(0, len(references), PER_EVENT):
+            part = references[start : start + PER_EVENT]
+            resource = {
+                "prefect.resource.id": f"{BATCH}{part[0]}.{part[-1]}.{len(part)}",
+                "prefect.resource.name": label(part),
+            }
+            events.append(Told(name(fact), resource, {**dict(payload), "references": part}))
+    return events
 
 
 def of_step(step: str, outcomes: dict[str, str]) -> list[Happened]:

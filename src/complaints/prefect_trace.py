@@ -14,6 +14,7 @@ from complaints import feed
 from complaints.prefect_server import healthy, use_local_server_if_running
 
 LIMIT = 200
+BATCHES = 2000  # the latest batch events read for a complaint's timeline
 
 
 @dataclass(frozen=True)
@@ -63,21 +64,41 @@ def _related(events: list[Any], role: str) -> set[UUID]:
     return found
 
 
-async def events_of(client: Any, reference: str, limit: int = LIMIT) -> list[Any]:
-    """The complaint's events, oldest first, page after page (the API gives 50 at most)."""
-    from prefect.events.filters import EventFilter, EventOrder, EventResourceFilter
-
-    page = await client.read_events(
-        EventFilter(
-            resource=EventResourceFilter(id=[feed.resource_id(reference)]), order=EventOrder.ASC
-        ),
-        limit=50,
-    )
+async def _pages(client: Any, where: Any, limit: int) -> list[Any]:
+    page = await client.read_events(where, limit=50)  # the API's most a page
     events = list(page.events)
     while page.next_page and len(events) < limit:
         page = await client.read_events_page(page.next_page)
         events += page.events
-    return events[:limit]
+    return events
+
+
+async def events_of(client: Any, reference: str, limit: int = LIMIT) -> list[Any]:
+    """The complaint's events, oldest first: its own, and those of the batches that list it
+    among the latest BATCHES batch events (Prefect's text search fails on SQLite before
+    3.44: the payloads are read here)."""
+    from prefect.events.filters import (
+        EventFilter,
+        EventNameFilter,
+        EventOrder,
+        EventResourceFilter,
+    )
+
+    own = EventFilter(
+        resource=EventResourceFilter(id=[feed.resource_id(reference)]), order=EventOrder.ASC
+    )
+    batches = EventFilter(
+        event=EventNameFilter(prefix=[feed.PREFIX]),
+        resource=EventResourceFilter(id_prefix=[feed.BATCH]),
+        order=EventOrder.DESC,
+    )
+    found = await _pages(client, own, limit)
+    found += [
+        event
+        for event in await _pages(client, batches, BATCHES)
+        if reference in (event.payload.get("references") or [])
+    ]
+    return sorted(found, key=lambda event: event.occurred)[:limit]
 
 
 async def read(reference: str, ui: str) -> Trace:
@@ -122,14 +143,21 @@ async def read(reference: str, ui: str) -> Trace:
         task_runs=sorted((_run(run, f"{ui}/runs/task-run/{run.id}") for run in tasks), key=_when),
         events=[
             Row(
-                event.event,
-                ", ".join(f"{k}: {v}" for k, v in event.payload.items()),
+                _event_name(event),
+                ", ".join(f"{k}: {v}" for k, v in event.payload.items() if k != "references"),
                 event.occurred,
                 f"{ui}/events/event/{event.occurred:%Y-%m-%d}/{event.id}",
             )
             for event in events
         ],
     )
+
+
+def _event_name(event: Any) -> str:
+    """The event's name; a batch's says which batch (`… REC-…0001…REC-…0050 (50)`)."""
+    if event.resource.id.startswith(feed.BATCH):
+        return f"{event.event} {event.resource.name}"
+    return str(event.event)
 
 
 def _run(run: Any, link: str) -> Row:

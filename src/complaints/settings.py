@@ -55,8 +55,8 @@ class Settings(BaseSettings):
     # failing (Prefect's automations, services/operations.py); by default the conduct's manager.
     operations_email: str | None = None
     # Each step of each complaint told to Prefect's event feed (complaints/feed.py): about
-    # 0.1 ms of our CPU and 2 ms of the Prefect server's an event (bench figures in the
-    # README). Off: no timeline in Prefect, and the automations on complaints never fire.
+    # 0.1 ms of our CPU and 1.4–2 ms of the Prefect server's an event (figures in the README).
+    # Off: no timeline in Prefect, and the automations on complaints never fire.
     prefect_events: bool = True
     public_base_url: str = "http://127.0.0.1:8000"
     config: Path | None = None
