@@ -34,7 +34,10 @@ AREAS = [  # the first that names a function's file wins
     ("SQLAlchemy: engine, pool, results", ("sqlalchemy",)),
     ("Jinja2 rendering", ("jinja2", "markupsafe", ".j2", "<template>")),
     ("e-mail building (stdlib email)", ("/email/",)),
-    ("SMTP client and asyncio", ("aiosmtplib", "asyncio", "selectors", "ssl", "socket", "select.epoll")),
+    (
+        "SMTP client and asyncio",
+        ("aiosmtplib", "asyncio", "selectors", "ssl", "socket", "select.epoll"),
+    ),
     ("hashing and seals", ("hashlib", "hmac", "_hashlib")),
     ("pydantic", ("pydantic",)),
     ("ours: history and seals", ("complaints/services/history", "complaints/chain")),
