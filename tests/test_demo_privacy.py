@@ -26,6 +26,7 @@ from complaints.demo.scenarios import SAMPLES
 from complaints.mail.sink import free_port
 from complaints.prefect_server import PrefectServer
 from complaints.prefect_trace import events_of
+from tests import prefect_ui
 
 pytestmark = pytest.mark.prefect
 BACKLOG = "complaints-waiting"
@@ -90,6 +91,7 @@ class Demo:
     server_log: str
     trace: subprocess.CompletedProcess[str]  # `complaints trace` of the mediation path
     ui: str
+    ui_pages: dict[str, str]  # Prefect's UI: each page's text ({} without Chromium)
 
 
 async def read_prefect(references: list[str]) -> tuple[dict[str, list[str]], str, list[Any], str]:
@@ -155,6 +157,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
             env={**env, "PREFECT_API_URL": server.api_url, "COLUMNS": "250"},
             timeout=120,
         )
+        shown = prefect_ui.pages(server.ui_url, trace.stdout)
     finally:
         server.stop()
     yield Demo(
@@ -168,6 +171,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         server_log=(tmp / "prefect-server.log").read_text("utf-8", "replace"),
         trace=trace,
         ui=server.ui_url,
+        ui_pages=shown,
     )
 
 
@@ -217,3 +221,14 @@ def test_the_demo_leaves_no_personal_data_in_prefect(demo: Demo) -> None:
     for item in personal_data():
         assert item not in demo.kept, f"{item!r} found in Prefect's storage"
         assert item not in demo.output + demo.server_log, f"{item!r} found in the log output"
+
+
+@pytest.mark.skipif(prefect_ui.CHROMIUM is None, reason="Debian's chromium is not installed")
+def test_prefects_ui_shows_the_operators_day_and_no_person(demo: Demo) -> None:
+    shown = demo.ui_pages
+    assert set(shown) == {"runs", "events", "backlog", "flow-run"}
+    assert re.search(r"(deadlines|run-due|follow-up) 20\d\d-\d\d-\d\d \d\d:\d\d", shown["runs"])
+    assert "complaint." in shown["events"]
+    assert demo.references["mediation"] in shown["flow-run"] or "REC-" in shown["flow-run"]
+    for name, text in shown.items():
+        assert leaks(text) == [], name

@@ -64,7 +64,11 @@ class PrefectServer:
                 ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                env=os.environ.copy() if self.env is None else self.env,
+                # The UI calls the API where this server listens, not at the default port.
+                env={
+                    **(os.environ if self.env is None else self.env),
+                    "PREFECT_UI_API_URL": self.api_url,
+                },
                 preexec_fn=_die_with_parent,
             )
             deadline = time.monotonic() + timeout
