@@ -197,36 +197,25 @@ async def act(
         return message(app, request, lang, 404, "not_found")
     spec, fields = STEPS[step], {k: v for k, v in form.items() if k != "csrf"}
     words = strings(app.settings.home / "templates")[lang]
+
+    def again(status: int, error: str | None, about: dict[str, str] | None = None) -> Response:
+        """The page again, the refusal said, what was typed kept (the step's form open)."""
+        refused = Refused(step, about or {}, fields)
+        return _page(
+            app, request, lang, member, reference, error=error, status=status, refused=refused
+        )
+
+    fields_refused = words["errors"]["step_fields"].format(form=title(spec, lang, words))
     left = step_refusals.unfinished(step, fields, words)
     if left:
-        text = words["errors"]["step_fields"].format(form=title(spec, lang, words))
-        return _page(
-            app,
-            request,
-            lang,
-            member,
-            reference,
-            error=text,
-            status=422,
-            refused=Refused(step, left, fields),
-        )
+        return again(422, fields_refused, left)
     try:
         body = spec.body.model_validate(parse_form(spec, fields))
         spec.take(app, reference, member.name, body, role=member.lifecycle_role)
     except ValidationError as invalid:  # each field's reason in words, never pydantic's
-        return _page(
-            app,
-            request,
-            lang,
-            member,
-            reference,
-            error=words["errors"]["step_fields"].format(form=title(spec, lang, words)),
-            status=422,
-            refused=Refused(step, field_errors.by_field(invalid, words), fields),
-        )
+        return again(422, fields_refused, field_errors.by_field(invalid, words))
     except Forbidden:  # a role the member does not have
-        text = words["errors"]["step_role"]
-        return _page(app, request, lang, member, reference, error=text, status=403)
+        return again(403, words["errors"]["step_role"])
     except IllegalTransition:
         return _page(
             app, request, lang, member, reference, status=409, refused=Refused(illegal=True)
@@ -235,29 +224,10 @@ async def act(
         if not views.exists(app=app, reference=reference):
             return message(app, request, lang, 404, "not_found")
         # Another complaint the form named (to link or merge) does not exist: said here.
-        text = words["errors"]["other_not_found"]
-        return _page(
-            app,
-            request,
-            lang,
-            member,
-            reference,
-            error=text,
-            status=404,
-            refused=Refused(step, {}, fields),
-        )
+        return again(404, words["errors"]["other_not_found"])
     except Refusal as refusal:  # in the member's words, with what was typed kept
         text, about = step_refusals.explained(refusal, step, words)
-        return _page(
-            app,
-            request,
-            lang,
-            member,
-            reference,
-            error=text,
-            status=refusal.status,
-            refused=Refused(step, about, fields),
-        )
+        return again(refusal.status, text, about)
     request.app.state.on_intake()
     # Post/Redirect/Get: reloading the page shows it again, never takes the step twice.
     done = f"/staff/c/{quote(reference)}?{urlencode({'lang': lang, 'done': step})}"
