@@ -20,10 +20,12 @@ os.environ.setdefault("COMPLAINTS_DATABASE_URL", "sqlite://")
 sys.path.insert(0, str(Path(__file__).parent))
 
 from report import NOW, store
+from sqlalchemy import insert, select
 from stored import with_history
 
 from complaints.app import App
 from complaints.db import Database
+from complaints.models import Complaint, OutboxMessage
 from complaints.services import selection
 from complaints.settings import Settings
 
@@ -46,9 +48,34 @@ def overdue(n: int, row: dict[str, object]) -> None:
 
 def fill(database: Database, stored: int) -> None:
     store(database, stored, "REC-S", waiting)
-    with_history(database)  # their e-mails too, which the "mail pending" selection reads
+    with_history(database)  # their e-mails too, sent: the "mail pending" selection skips them
     store(database, DUE, "REC-D", overdue)
+    pending(database)
     database.analyze()
+
+
+def pending(database: Database) -> None:
+    """An answer waiting to be sent, its time come, for each of the DUE: the mail sweep's work
+    (without them the "mail pending" case would time an empty result)."""
+    with database.transaction() as session:
+        due = session.scalars(select(Complaint.id).where(Complaint.reference.like("REC-D-%"))).all()
+        rows = [
+            {
+                "complaint_id": complaint_id,
+                "kind": "answer",
+                "recipient": "bench@exemple.fr",
+                "subject": "s",
+                "text_body": "t",
+                "html_body": "h",
+                "message_id": f"<{complaint_id}.answer.pending@bench>",
+                "status": "pending",
+                "created_at": NOW - timedelta(minutes=5),
+                "next_attempt_at": NOW - timedelta(minutes=5),
+                "attempts": 0,
+            }
+            for complaint_id in due
+        ]
+        session.execute(insert(OutboxMessage), rows)
 
 
 def best(select: Callable[..., object], app: App, runs: int = 5) -> float:
@@ -73,12 +100,15 @@ def main() -> None:
         app = App(settings=Settings(database_url=url), db=database)
         overdue = selection.overdue(app=app, as_of=NOW)
         assert len(overdue["alert"]) == DUE, len(overdue["alert"])
+        waiting_mail = selection.new_or_pending_mail(app=app, as_of=NOW)
+        assert len(waiting_mail) == DUE, len(waiting_mail)  # the e-mails waiting are found
         deadlines = best(selection.overdue, app)
         follow = best(selection.follow_ups, app)
         new = best(selection.new_or_pending_mail, app)
         print(
             f"  {stored:>9,} stored: overdue {deadlines * 1000:6.1f} ms, follow-ups "
-            f"{follow * 1000:6.1f} ms, new or mail pending {new * 1000:6.1f} ms"
+            f"{follow * 1000:6.1f} ms, new or mail pending ({DUE:,} e-mails waiting) "
+            f"{new * 1000:6.1f} ms"
         )
         database.dispose()
 
