@@ -16,11 +16,14 @@ from fastapi.testclient import TestClient
 
 from complaints import answer_templates
 from complaints.api.web import create_web_app
-from complaints.app import App
+from complaints.app import App, build_app
 from complaints.lifecycle import TRANSITIONS, Role
+from complaints.mail.sender import MemorySender
 from complaints.services import delivery, handling, queue, staff, views
+from complaints.settings import Settings
 from complaints.staff_steps import open_steps
 from complaints.templating import strings
+from tests.conftest import BACKENDS, simulated
 from tests.factories import answer
 from tests.web import csrf
 from tests.workspace import morning
@@ -398,3 +401,32 @@ def test_an_action_is_marked_done_from_the_page(
     assert f'id="done-{planned["id"]}"' not in done.text
     history = [e["action"] for e in views.show(app=fake_app, reference=reference)["history"]]
     assert history.count("action_completed") == 1
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def test_the_queues_sql_on_each_database(database_url: str) -> None:
+    app = simulated(build_app(Settings(database_url=database_url), MemorySender()))
+    try:
+        references = morning(app)
+        first = queue.queue(app=app, member="Camille", filters=queue.Filters())
+        second = queue.queue(app=app, member="Camille", filters=queue.Filters(page=2))
+        rows = first.rows + second.rows
+        assert {r.reference for r in rows} == set(references) and first.counts["all"] == 30
+        late = [r.overdue for r in rows]
+        assert any(late) and late == sorted(late, reverse=True)
+        rest = [r for r in rows if not r.overdue]
+        assert rest[0].needs_attention and not any(r.needs_attention for r in rest[1:])
+        due = [r.due for r in rest[1:] if r.due is not None]
+        assert due == sorted(due) and all(r.due_kind for r in rest[1:] if r.due is not None)
+        assert {r.due_kind for r in rows} == {"acknowledge", "answer"}  # this morning's two
+        found = queue.queue(app=app, member="Camille", filters=queue.Filters(q="HADDAD"))
+        assert found.rows and {r.customer for r in found.rows} == {"Karim Haddad"}
+        mine = queue.queue(app=app, member="Camille", filters=queue.Filters(view="mine"))
+        assert mine.total == first.counts["mine"] > 0
+        assert {r.assignee for r in mine.rows} == {"Camille"}
+    finally:
+        app.db.dispose()

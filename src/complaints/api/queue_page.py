@@ -47,7 +47,7 @@ def filters(
 
 def _left(row: Row, queue: Queue, words: dict[str, str], zone: str) -> str:
     """The time left before the next promise, in days, in words."""
-    if row.due is None or queue.as_of is None:
+    if row.due is None:
         return words["no_promise"]
     days = (local_day(row.due, zone) - local_day(queue.as_of, zone)).days
     if row.overdue or days < 0:
@@ -89,6 +89,7 @@ def page(app: App, request: Request, lang: str, member: Staff, chosen: Filters) 
         queue=found,
         chosen=chosen,
         link=lambda **changes: link(lang, chosen, **changes),
+        views=queue_service.VIEWS,
         states=[(s.value, staff_states[s]) for s in State if s in OPEN_STATES],
         channels=[(c.value, label(templates, lang, "channel", c.value)) for c in Channel],
         products=choices["product"],

@@ -60,8 +60,8 @@ class Queue:
     total: int  # matching the filters, over every page
     page: int
     pages: int
+    as_of: datetime
     counts: dict[str, int] = field(default_factory=dict)  # per quick filter, same search
-    as_of: datetime | None = None
 
 
 def _quick(view: str, member: str, as_of: datetime) -> ColumnElement[bool]:
@@ -97,29 +97,18 @@ def _searched(query: Select[Any], filters: Filters) -> Select[Any]:
     return query
 
 
-def _next_due() -> ColumnElement[Any]:
-    """`_due` in SQL, for the order: the date of the promise that runs now."""
+def _promises() -> list[tuple[ColumnElement[bool], Any, str]]:
+    """The promise that runs now, first that applies: (when, its date, its kind). None runs
+    once the answer is given and the acknowledgement made."""
     waits = and_(Complaint.state.in_(sorted(ANSWER_CLOCK_STATES)), Complaint.answered_at.is_(None))
-    return case(
-        (Complaint.acknowledged_at.is_(None), Complaint.acknowledge_by),
-        (Complaint.state == State.AWAITING_INFORMATION, Complaint.info_due_by),
-        (waits, Complaint.answer_by),
-        else_=None,  # no promise runs: after every complaint that has one
-    )
+    return [
+        (Complaint.acknowledged_at.is_(None), Complaint.acknowledge_by, "acknowledge"),
+        (Complaint.state == State.AWAITING_INFORMATION, Complaint.info_due_by, "information"),
+        (waits, Complaint.answer_by, "answer"),
+    ]
 
 
-def _due(complaint: Complaint) -> tuple[datetime | None, str]:
-    if complaint.acknowledged_at is None:
-        return complaint.acknowledge_by, "acknowledge"
-    if complaint.state == State.AWAITING_INFORMATION:
-        return complaint.info_due_by, "information"
-    if complaint.state in ANSWER_CLOCK_STATES and complaint.answered_at is None:
-        return complaint.answer_by, "answer"
-    return None, ""
-
-
-def _row(complaint: Complaint, name: str, late: bool) -> Row:
-    due, kind = _due(complaint)
+def _row(complaint: Complaint, name: str, late: bool, due: datetime | None, kind: str) -> Row:
     return Row(
         reference=complaint.reference,
         subject=complaint.subject,
@@ -129,7 +118,7 @@ def _row(complaint: Complaint, name: str, late: bool) -> Row:
         state=complaint.state.value,
         assignee=complaint.assignee,
         due=due,
-        due_kind=kind,
+        due_kind=kind or "",
         overdue=late,
         needs_attention=complaint.needs_attention,
     )
@@ -150,18 +139,22 @@ def queue(*, app: App, member: str, filters: Filters, as_of: datetime | None = N
         total = counts.get(filters.view, counts["all"])
         pages = max(1, -(-total // PAGE))
         page = min(max(1, filters.page), pages)
-        found = _searched(select(Complaint, Complainant.name, late.label("late")), filters).where(
-            _quick(filters.view, member, as_of)
-        )
+        promises = _promises()
+        due = case(*((when, date) for when, date, _ in promises), else_=None)
+        kind = case(*((when, literal(name)) for when, _, name in promises), else_=None)
+        found = _searched(
+            select(Complaint, Complainant.name, late.label("late"), due.label("due"), kind),
+            filters,
+        ).where(_quick(filters.view, member, as_of))
         urgent = (
             case((late, 0), (Complaint.needs_attention.is_(True), 1), else_=2),
-            _next_due().is_(None),  # NULLs last, the same on SQLite and PostgreSQL
-            _next_due(),
+            due.is_(None),  # no promise running: last, the same on SQLite and PostgreSQL
+            due,
             Complaint.id,
         )
         rows = session.execute(found.order_by(*urgent).limit(PAGE).offset((page - 1) * PAGE))
-        listed = [_row(c, name, bool(is_late)) for c, name, is_late in rows]
-    return Queue(rows=listed, total=total, page=page, pages=pages, counts=counts, as_of=as_of)
+        listed = [_row(c, name, bool(is_late), at, what) for c, name, is_late, at, what in rows]
+    return Queue(rows=listed, total=total, page=page, pages=pages, as_of=as_of, counts=counts)
 
 
 def choices(*, app: App) -> dict[str, list[str]]:
