@@ -308,6 +308,11 @@ def test_a_refused_step_says_why_in_the_members_words_and_keeps_what_was_typed(
     early = step(client, reference, "response", decision="accepted", message="Réponse")
     assert early.status_code == 409 and "ajoutez au moins une action" in html.unescape(early.text)
     assert views.show(app=fake_app, reference=reference)["state"] == "analysed"  # nothing changed
+    manager = staff.add(app=fake_app, name="Luc2", role="manager")
+    client.headers["Authorization"] = f"Bearer {manager}"
+    nobody = step(client, reference, "assign", assignee="Personne Inconnue")
+    assert nobody.status_code == 409 and 'id="assign-assignee-error"' in nobody.text
+    assert "pas celui d&#39;un membre actif" in nobody.text and "--by" not in nobody.text
 
 
 def test_a_standard_answers_blanks_must_be_completed_before_sending(

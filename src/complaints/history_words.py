@@ -31,13 +31,11 @@ ASKED = {Step.REQUEST_INFORMATION, Step.RECEIVE_INFORMATION}  # the reason is wh
 PEOPLE = {"staff", "customer", "mediator"}
 
 
-def action_words(action: str, lang: str, words: dict[str, Any]) -> str:
-    """The words of an event's action: the lifecycle step's own, else strings.toml's."""
-    steps = {str(step): transition for step, transition in TRANSITIONS.items()}
-    if action in steps:  # a step of the table, a new one included
-        return steps[action].label(lang)
-    known: dict[str, str] = words["timeline"]["actions"]
-    return known.get(action) or words["timeline"]["other"]
+def _action_words(lang: str, words: dict[str, Any]) -> dict[str, str]:
+    """The words of every action: each lifecycle step's own (a new one included), then
+    strings.toml's for the events that are no step."""
+    steps = {str(step): transition.label(lang) for step, transition in TRANSITIONS.items()}
+    return {**words["timeline"]["actions"], **steps}
 
 
 def _detail(entry: dict[str, Any]) -> str:
@@ -48,8 +46,8 @@ def _detail(entry: dict[str, Any]) -> str:
         return ""
     if entry["action"] in WRITTEN or entry["action"] in ASKED:
         return reason
-    if entry["action"] == Step.ASSIGN:  # "assigned to Camille": the member's name
-        return reason.rpartition(" to ")[2]
+    if entry["action"] == Step.ASSIGN:  # the member it was given to, as the event keeps it
+        return str((entry.get("data") or {}).get("to") or "")
     if entry["action"] in AFTER_COLON:
         return reason.partition(": ")[2]
     return ""
@@ -77,10 +75,11 @@ def read(
     """Each entry of `show`'s history as the page prints it."""
     words = strings(templates)[lang]
     states = {s.value: w for s, w in labels(lang, customer=False).items()}
+    actions = _action_words(lang, words)
     lines = []
     for entry in entries:
         moved = entry.get("from") and entry.get("from") != entry.get("to") and entry.get("to")
-        action = action_words(str(entry["action"]), lang, words)
+        action = actions.get(str(entry["action"])) or words["timeline"]["other"]
         lines.append(
             {
                 "at": short_moment(datetime.fromisoformat(entry["at"]), lang, timezone),

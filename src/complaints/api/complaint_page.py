@@ -10,7 +10,7 @@ from typing import Any
 
 from complaints import answer_templates, history_words
 from complaints.app import App
-from complaints.clock import at_or_now, aware
+from complaints.clock import at_or_now
 from complaints.dates import local_day, long_date, short_moment
 from complaints.lifecycle import State, labels
 from complaints.services import staff
@@ -20,6 +20,8 @@ from complaints.words import label
 log = logging.getLogger("complaints.web")
 READ = "personal_data_viewed"
 ACTION_DAYS = 7  # an action's default due date: a week from today, unless the answer is sooner
+# The parts of `show` whose moments the page prints (the history has its own words).
+DATED = ("received_at", "attachments", "analyses", "actions", "answers", "emails")
 
 
 def _moments(value: Any, lang: str, zone: str) -> Any:
@@ -75,16 +77,6 @@ def _defaults(
     return defaults, listed
 
 
-def _active(app: App) -> list[str]:
-    """The members a complaint may be assigned to: neither revoked nor expired."""
-    now = at_or_now(None)
-    return [
-        str(m["name"])
-        for m in staff.members(app=app)
-        if m["revoked_at"] is None and aware(datetime.fromisoformat(str(m["expires_at"]))) > now
-    ]
-
-
 def context(
     app: App, data: dict[str, Any], lang: str, member: Staff, chosen_answer: str | None = None
 ) -> dict[str, Any]:
@@ -100,7 +92,7 @@ def context(
     reads = [e for e in data["history"] if e["action"] == READ]
     story = [e for e in data["history"] if e["action"] != READ]
     return {
-        "when": _moments(data, lang, zone),
+        "when": {key: _moments(data[key], lang, zone) for key in DATED},
         "state_words": labels(lang, customer=False)[State(data["state"])],
         "history_words": history_words.read(story, lang=lang, templates=templates, timezone=zone),
         "viewed": {
@@ -126,7 +118,7 @@ def context(
         ],
         "channel_words": label(templates, lang, "channel", data["channel"]),
         "region_words": app.conduct.intake.label("region", data["region"], lang),
-        "members": _active(app),
+        "members": staff.active_names(app=app),
         "severity_words": label(templates, lang, "severity", data["severity"]),
         "promise_words": {
             d["promise"]: label(templates, lang, "promise", d["promise"]) for d in data["deadlines"]

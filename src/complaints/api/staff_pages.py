@@ -226,7 +226,7 @@ async def act(
         # Another complaint the form named (to link or merge) does not exist: said here.
         return again(404, words["errors"]["other_not_found"])
     except Refusal as refusal:  # in the member's words, with what was typed kept
-        text, about = step_refusals.explained(refusal, step, words)
+        text, about = step_refusals.explained(refusal, words)
         return again(refusal.status, text, about)
     request.app.state.on_intake()
     # Post/Redirect/Get: reloading the page shows it again, never takes the step twice.

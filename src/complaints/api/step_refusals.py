@@ -10,14 +10,13 @@ from complaints.errors import Refusal
 PLACEHOLDER = "[…]"  # what a standard answer leaves for the handler to complete
 
 
-def explained(refusal: Refusal, step: str, words: dict[str, Any]) -> tuple[str, dict[str, str]]:
+def explained(refusal: Refusal, words: dict[str, Any]) -> tuple[str, dict[str, str]]:
     """The message at the top of the page, and the field's own message when it is about one."""
     known: dict[str, str] = words["errors"]["refused"]
     text = known.get(refusal.key or "", "")
     if not text:  # a refusal without words of its own: the page says which step, not why
         return words["errors"]["refused_other"], {}
-    field = refusal.field or ("assignee" if refusal.key == "unknown_member" else None)
-    return text, ({field: text} if field else {})
+    return text, ({refusal.field: text} if refusal.field else {})
 
 
 def unfinished(step: str, fields: dict[str, str], words: dict[str, Any]) -> dict[str, str]:

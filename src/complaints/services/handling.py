@@ -249,7 +249,7 @@ def assign(*, app: App, reference: str, by: str, assignee: str, at: datetime | N
     reminded before the answer falls due."""
     with app.db.transaction() as session:
         complaint, actor, at = taking(session, reference, by, at)
-        member = require_member(session, assignee, at=recorded_time(session, at))
+        member = require_member(session, assignee, at=recorded_time(session, at), field="assignee")
         before = complaint.assignee
         move(
             session,

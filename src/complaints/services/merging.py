@@ -221,6 +221,7 @@ def _duplicate(session: Session, duplicate: Complaint) -> dict[str, Any]:
                 "from": e.from_state,
                 "to": e.to_state,
                 "reason": e.reason,
+                "data": e.data,  # as the primary's own history has it
             }
             for e in events
         ],

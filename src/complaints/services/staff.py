@@ -48,7 +48,7 @@ class UnknownStaff(RuleViolation):
     """Every step names who took it: an active member of the staff."""
 
 
-def require_member(session: Session, name: str, *, at: datetime) -> Staff:
+def require_member(session: Session, name: str, *, at: datetime, field: str | None = None) -> Staff:
     """The active staff member called `name`, or UnknownStaff: accountability rests on a
     known person, never on a free string."""
     name = name.strip()
@@ -61,6 +61,7 @@ def require_member(session: Session, name: str, *, at: datetime) -> Staff:
             if name
             else "say who acts (--by NAME or COMPLAINTS_STAFF_NAME): every step has an owner",
             key="unknown_member",
+            field=field,  # the form's field that named the member, when one did
         )
     return Staff(name=member.name, role=member.role)
 
@@ -177,6 +178,17 @@ def members(*, app: App) -> list[dict[str, str | None]]:
             }
             for m in session.scalars(select(StaffMember).order_by(StaffMember.name))
         ]
+
+
+def active_names(*, app: App, at: datetime | None = None) -> list[str]:
+    """The members who may act now (neither revoked nor expired): whom a complaint may be
+    assigned to."""
+    at = at_or_now(at)
+    with app.db.reader() as session:
+        query = select(StaffMember.name).where(
+            StaffMember.revoked_at.is_(None), StaffMember.expires_at > at
+        )
+        return list(session.scalars(query.order_by(StaffMember.name)))
 
 
 def taking(
