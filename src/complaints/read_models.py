@@ -21,7 +21,7 @@ Moment = Annotated[datetime, PlainSerializer(iso, return_type=str)]
 
 
 class _Read(BaseModel):
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
+    model_config = ConfigDict(frozen=True, populate_by_name=True, from_attributes=True)
 
     def plain(self) -> dict[str, Any]:
         """JSON-ready data (the CLI's --json, the pages)."""

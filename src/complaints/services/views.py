@@ -144,30 +144,16 @@ def view(
             related=repository.related(session=session, complaint_id=cid),
             **merging.merges(session, complaint, days=app.conduct.triage.duplicate_window_days),
             actions=[
-                PlannedAction(
-                    id=a.id,
-                    kind=a.kind.value,
-                    description=a.description,
-                    owner=a.owner,
-                    due_on=a.due_on,
-                    done_at=a.done_at,
-                )
+                PlannedAction.model_validate(a)
                 for a in record_queries.actions_of(session=session, complaint_id=cid)
             ],
+            # Rows read by the models' own field names (from_attributes).
             analyses=[
-                Finding(
-                    at=a.at,
-                    analyst=a.analyst,
-                    automatic=a.automatic,
-                    category=a.category,
-                    severity=a.severity,
-                    root_cause=a.root_cause,
-                    founded=a.founded,
-                )
+                Finding.model_validate(a)
                 for a in record_queries.analyses_of(session=session, complaint_id=cid)
             ],
             answers=[
-                Answer(at=r.at, responder=r.responder, decision=r.decision.value, message=r.message)
+                Answer.model_validate(r)
                 for r in record_queries.answers_of(session=session, complaint_id=cid)
             ],
             emails=[
