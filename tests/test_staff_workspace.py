@@ -435,3 +435,15 @@ def test_the_queues_sql_on_each_database(database_url: str) -> None:
         assert {r.assignee for r in mine.rows} == {"Camille"}
     finally:
         app.db.dispose()
+
+
+def test_signing_out_from_the_dashboard(desk: tuple[TestClient, list[str]]) -> None:
+    client, _ = desk
+    token = client.headers.pop("Authorization").removeprefix("Bearer ")
+    login = client.get("/staff").text
+    client.post("/staff/login", data={"token": token, "csrf": csrf(login)})
+    dashboard = client.get("/staff/tableau")
+    assert dashboard.status_code == 200 and "Se déconnecter" in dashboard.text
+    out = client.post("/staff/logout", data={"csrf": csrf(dashboard.text)}, follow_redirects=False)
+    assert out.status_code == 303  # the form's token matches the cookie the page set
+    assert 'name="token"' in client.get("/staff").text  # signed out: the sign-in form

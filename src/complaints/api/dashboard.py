@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from complaints.api.deps import AppDep, Lang, StaffDep, page_staff
-from complaints.api.pages import render_with_form, sign_in_first
+from complaints.api.pages import render, sign_in_first
 from complaints.app import App
 from complaints.models import Channel
 from complaints.reporting.report import build, to_html
@@ -63,27 +63,21 @@ def dashboard(
     member = page_staff(request, app)
     if member is None:
         return sign_in_first(request, lang)
-    head = render_with_form(
+    token, nonce = request.app.state.csrf.issue(request)  # for the sign-out form
+    head = render(
         app,
         request,
         "dashboard_head",
         lang,
+        csrf=token,
         member=member,
         scope_days=days,
         chosen=scope.filters,
         lists=_lists(app, lang),
     )
-    page = HTMLResponse(
-        to_html(
-            app,
-            build(app=app, scope=scope, now=scope.until),
-            lang=lang,
-            head=bytes(head.body).decode(),
-        )
-    )
-    for name, value in head.headers.items():
-        if name == "set-cookie":  # the sign-out form's CSRF cookie
-            page.headers.append(name, value)
+    report = build(app=app, scope=scope, now=scope.until)
+    page = HTMLResponse(to_html(app, report, lang=lang, head=bytes(head.body).decode()))
+    request.app.state.csrf.set_cookie(page, nonce)
     return page
 
 
