@@ -15,6 +15,7 @@ from prefect.tasks import Task
 from complaints import orchestration
 from complaints.batching import groups
 from complaints.orchestration import Unfinished, recovered
+from complaints.services.automation import Outcome
 from complaints.settings import get_settings
 
 R = TypeVar("R")
@@ -68,7 +69,8 @@ def _failed(outcome: Any) -> bool:
 def acted(*outcomes: dict[str, Any]) -> list[str]:
     """The complaints a step did something to (an e-mail to send, perhaps), in order: a step
     that skipped one leaves nothing to send, and so no task run for it."""
-    return list(dict.fromkeys(r for o in outcomes for r, done in o.items() if done != "skipped"))
+    skipped = Outcome.SKIPPED
+    return list(dict.fromkeys(r for o in outcomes for r, done in o.items() if done != skipped))
 
 
 def failures(*outcomes: dict[str, Any]) -> dict[str, str]:
