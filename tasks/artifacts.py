@@ -13,10 +13,11 @@ from prefect.artifacts import acreate_table_artifact
 
 from complaints.app import get_app
 from complaints.batching import label
-from complaints.dates import zone
 from complaints.lifecycle import PHASES
 from complaints.reporting.backlog import backlog
+from complaints.services.automation import Outcome
 from complaints.words import catalog
+from tasks.naming import local_minute
 
 BACKLOG = "complaints-waiting"
 ROWS = 50  # a larger table is summed up by step and outcome
@@ -27,11 +28,6 @@ def _words() -> tuple[str, dict[str, str]]:
     app = get_app()
     lang = app.conduct.organisation.language
     return lang, catalog(app.settings.home / "templates")[lang]["trace"]
-
-
-def _moment(as_of: datetime) -> str:
-    local = as_of.astimezone(zone(get_app().conduct.organisation.timezone))
-    return f"{local:%Y-%m-%d %H:%M}"
 
 
 async def _publish(table: list[dict[str, Any]], key: str, description: str) -> None:
@@ -51,13 +47,13 @@ async def publish_sweep(what: str, as_of: datetime, **steps: dict[str, Any]) -> 
         {"reference": reference, "step": step.replace("_", " "), "outcome": str(outcome)}
         for step, outcomes in steps.items()
         for reference, outcome in outcomes.items()
-        if outcome != "skipped"
+        if outcome != Outcome.SKIPPED
     ]
     if not rows:
         return
     _, words = _words()
     said = words["swept"].format(
-        what=what, moment=_moment(as_of), count=len({row["reference"] for row in rows})
+        what=what, moment=local_minute(as_of), count=len({row["reference"] for row in rows})
     )
     await _publish(rows if len(rows) <= ROWS else _summary(rows), f"sweep-{what}", said)
 
@@ -94,6 +90,6 @@ async def publish_backlog(as_of: datetime) -> None:
     late = sum(line.overdue for line in lines)
     attention = sum(line.needs_attention for line in lines)
     said = words["backlog"].format(
-        moment=_moment(as_of), open=opened, overdue=late, attention=attention
+        moment=local_minute(as_of), open=opened, overdue=late, attention=attention
     )
     await _publish(table, BACKLOG, said)

@@ -17,6 +17,12 @@ def by_reference() -> str:
     return f"{task_run.task_name} {label(references)}"
 
 
+def local_minute(moment: datetime) -> str:
+    """A moment as run names and artifacts write it: 2026-11-23 09:00, the organisation's time."""
+    local = moment.astimezone(zone(get_settings().conduct.organisation.timezone))
+    return f"{local:%Y-%m-%d %H:%M}"
+
+
 def sweep(what: str) -> Callable[[], str]:
     """A sweep run's name: what it does, and the moment it runs as of in the organisation's
     time zone (`deadlines 2026-11-23 09:00`), so that the runs list reads as a log."""
@@ -25,8 +31,6 @@ def sweep(what: str) -> Callable[[], str]:
         as_of = flow_run.parameters.get("as_of")
         if isinstance(as_of, str):  # a deployment's run: parameters arrive as JSON
             as_of = datetime.fromisoformat(as_of)
-        moment = as_of if isinstance(as_of, datetime) else now()
-        local = moment.astimezone(zone(get_settings().conduct.organisation.timezone))
-        return f"{what} {local:%Y-%m-%d %H:%M}"
+        return f"{what} {local_minute(as_of if isinstance(as_of, datetime) else now())}"
 
     return name
