@@ -55,10 +55,11 @@ POISONED = ("poison@exemple.fr", "nobody@exemple.fr")  # 451 every time; 550 no 
 
 async def submit(
     base: str, count: int, clients: int, rate: float | None, poison: bool = False
-) -> tuple[dict[str, float], int]:
+) -> tuple[dict[str, float], int, list[float]]:
     """POST `count` complaints, as fast as possible or at `rate` a second (the n-th at n/rate s);
-    (reference -> wall time the answer came back, 503s retried)."""
+    (reference -> wall time the answer came back, 503s retried, each answer's latency in s)."""
     returned: dict[str, float] = {}
+    answered: list[float] = []
     retries = 0
     numbers = iter(range(count))
     start = time.monotonic()
@@ -71,11 +72,13 @@ async def submit(
                     await asyncio.sleep(max(0.0, start + n / rate - time.monotonic()))
                 body = BODY | {"email": POISONED[n]} if poison and n < len(POISONED) else BODY
                 while True:
+                    asked = time.monotonic()
                     answer = await http.post(
                         "/api/complaints", json=body, headers={"Idempotency-Key": f"load-{n}"}
                     )
                     if answer.status_code in (200, 201):
                         returned[answer.json()["reference"]] = time.time()
+                        answered.append(time.monotonic() - asked)
                         break
                     if answer.status_code != 503:
                         raise RuntimeError(f"{answer.status_code}: {answer.text}")
@@ -83,7 +86,7 @@ async def submit(
                     await asyncio.sleep(0.2)
 
     await asyncio.gather(*(client() for _ in range(clients)))
-    return returned, retries
+    return returned, retries, answered
 
 
 def wait(condition: Any, timeout: float) -> bool:
@@ -167,7 +170,7 @@ def measure(
             sampler = threading.Thread(target=sample, daemon=True)
             sampler.start()
             started = time.time()
-            returned, retries = asyncio.run(submit(base, count, clients, rate, poison))
+            returned, retries, answered = asyncio.run(submit(base, count, clients, rate, poison))
             submitted = time.time() - started
             wait(lambda: len(received) >= expected, 60 + count * 0.1)
             sampling = False
@@ -202,6 +205,8 @@ def measure(
         "poisoned": len(POISONED) if poison else 0,
         "retried_503": retries,
         "intake_rate_per_s": round(count / submitted, 1),
+        "intake_p50_ms": round(1000 * percentile(answered, 0.5)),
+        "intake_p99_ms": round(1000 * percentile(answered, 0.99)),
         "all_acknowledged_after_s": round(done, 1),
         "ack_p50_s": round(percentile(latencies, 0.5), 2) if latencies else None,
         "ack_p95_s": round(percentile(latencies, 0.95), 2) if latencies else None,

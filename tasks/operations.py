@@ -3,6 +3,7 @@ e-mails task, as the monthly review does)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 from prefect import task
@@ -14,6 +15,6 @@ from complaints.services import operations
 @task(name="write operations notice", retries=2, retry_delay_seconds=[1.0, 5.0])
 async def write_notice(notice: str, about: str, link: str, key: str, as_of: datetime) -> bool:
     """True if written now; False if this notice was written before (a repeated trigger)."""
-    return operations.notify(
-        app=get_app(), notice=notice, about=about, link=link, key=key, at=as_of
+    return await asyncio.to_thread(
+        operations.notify, app=get_app(), notice=notice, about=about, link=link, key=key, at=as_of
     )

@@ -14,19 +14,19 @@ from complaints.services import selection
 @task(name="find new complaints", retries=2, retry_delay_seconds=[1.0, 5.0])
 async def find_new(as_of: datetime) -> list[str]:
     """Complaints waiting for acknowledgement or first analysis, and those with e-mail pending."""
-    return selection.new_or_pending_mail(app=get_app(), as_of=as_of)
+    return await asyncio.to_thread(selection.new_or_pending_mail, app=get_app(), as_of=as_of)
 
 
 @task(name="find overdue", retries=2, retry_delay_seconds=[1.0, 5.0])
 async def find_overdue(as_of: datetime) -> dict[str, list[str]]:
     """Promises missed: `alert` (manager not yet told) and `refer` (past the grace)."""
-    return selection.overdue(app=get_app(), as_of=as_of)
+    return await asyncio.to_thread(selection.overdue, app=get_app(), as_of=as_of)
 
 
 @task(name="find follow-ups", retries=2, retry_delay_seconds=[1.0, 5.0])
 async def find_follow_ups(as_of: datetime) -> dict[str, list[str]]:
     """`survey` (answered long enough ago) and `close` (survey unanswered too long)."""
-    return selection.follow_ups(app=get_app(), as_of=as_of)
+    return await asyncio.to_thread(selection.follow_ups, app=get_app(), as_of=as_of)
 
 
 async def sort_new(references: list[str], as_of: datetime) -> dict[str, list[str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 from prefect import task
@@ -17,17 +18,23 @@ DELAYS = [1.0, 5.0]  # a database hiccup; the step itself is safe to repeat
 ALERT = "alert_manager"  # not a move of the lifecycle: the manager is told of a missed promise
 
 
-def _take(
+async def _run(action: automation.Step_, references: list[str], as_of: datetime) -> dict[str, str]:
+    """Take `action` on each complaint (committed) in a worker thread: the event loop serves
+    the web and the dispatcher meanwhile (`serve` runs them all in one loop)."""
+    return await asyncio.to_thread(automation.run_step, get_app(), action, references, as_of)
+
+
+async def _take(
     step: str, action: automation.Step_, references: list[str], as_of: datetime
 ) -> dict[str, str]:
-    """Take `action` on each complaint (committed), then say what it did in the event feed."""
-    return stepped(step, automation.run_step(get_app(), action, references, as_of))
+    """Take `action` on each complaint, then say what it did in the event feed."""
+    return stepped(step, await _run(action, references, as_of))
 
 
 @task(name="acknowledge", task_run_name=by_reference, retries=RETRIES, retry_delay_seconds=DELAYS)
 async def acknowledge(references: list[str], as_of: datetime) -> dict[str, str]:
     """Acknowledge receipt (the e-mail goes out by `send e-mails`)."""
-    return _take(Step.ACKNOWLEDGE, automation.acknowledge, references, as_of)
+    return await _take(Step.ACKNOWLEDGE, automation.acknowledge, references, as_of)
 
 
 @task(
@@ -35,13 +42,13 @@ async def acknowledge(references: list[str], as_of: datetime) -> dict[str, str]:
 )
 async def start_analysis(references: list[str], as_of: datetime) -> dict[str, str]:
     """Category, severity and priority by rule; similar recent complaints linked."""
-    return _take(Step.START_ANALYSIS, automation.start_analysis, references, as_of)
+    return await _take(Step.START_ANALYSIS, automation.start_analysis, references, as_of)
 
 
 @task(name="alert manager", task_run_name=by_reference, retries=RETRIES, retry_delay_seconds=DELAYS)
 async def alert_manager(references: list[str], as_of: datetime) -> dict[str, str]:
     """A promise missed: the manager is alerted once."""
-    return _take(ALERT, automation.alert_overdue, references, as_of)
+    return await _take(ALERT, automation.alert_overdue, references, as_of)
 
 
 @task(
@@ -52,13 +59,13 @@ async def alert_manager(references: list[str], as_of: datetime) -> dict[str, str
 )
 async def refer_to_mediator(references: list[str], as_of: datetime) -> dict[str, str]:
     """Still overdue past the grace: the mediator gets the case, the customer is told."""
-    return _take(Step.REFER_TO_MEDIATOR, automation.refer_overdue, references, as_of)
+    return await _take(Step.REFER_TO_MEDIATOR, automation.refer_overdue, references, as_of)
 
 
 @task(name="send survey", task_run_name=by_reference, retries=RETRIES, retry_delay_seconds=DELAYS)
 async def send_survey(references: list[str], as_of: datetime) -> dict[str, str]:
     """The satisfaction survey, N days after the answer."""
-    return _take(Step.SEND_SURVEY, automation.send_survey, references, as_of)
+    return await _take(Step.SEND_SURVEY, automation.send_survey, references, as_of)
 
 
 @task(
@@ -69,7 +76,9 @@ async def send_survey(references: list[str], as_of: datetime) -> dict[str, str]:
 )
 async def close_without_feedback(references: list[str], as_of: datetime) -> dict[str, str]:
     """No answer to the survey in time."""
-    return _take(Step.CLOSE_WITHOUT_FEEDBACK, automation.close_without_feedback, references, as_of)
+    return await _take(
+        Step.CLOSE_WITHOUT_FEEDBACK, automation.close_without_feedback, references, as_of
+    )
 
 
 @task(
@@ -77,7 +86,7 @@ async def close_without_feedback(references: list[str], as_of: datetime) -> dict
 )
 async def remind_assignee(references: list[str], as_of: datetime) -> dict[str, str]:
     """The answer falls due soon: the member it is assigned to is reminded, once."""
-    return _take(Step.REMIND_ASSIGNEE, automation.remind_assignee, references, as_of)
+    return await _take(Step.REMIND_ASSIGNEE, automation.remind_assignee, references, as_of)
 
 
 @task(
@@ -88,11 +97,9 @@ async def remind_assignee(references: list[str], as_of: datetime) -> dict[str, s
 )
 async def follow_information(references: list[str], as_of: datetime) -> dict[str, str]:
     """Information asked of the customer: closed when its date passed, else reminded once."""
-    closed = automation.run_step(
-        get_app(), information.close_without_information, references, as_of
-    )
+    closed = await _run(information.close_without_information, references, as_of)
     waiting = [
         reference for reference, done in closed.items() if done == automation.Outcome.SKIPPED
     ]
-    reminded = automation.run_step(get_app(), information.remind, waiting, as_of)
+    reminded = await _run(information.remind, waiting, as_of)
     return closed | stepped(Step.REMIND_INFORMATION, reminded)

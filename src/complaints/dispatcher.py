@@ -30,10 +30,16 @@ class Dispatcher:
         self._in_flight: set[str] = set()
         self._wake = asyncio.Event()
         self._runs: set[asyncio.Task[None]] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def nudge(self) -> None:
-        """Look now rather than at the next poll (an intake in this process calls it)."""
-        self._wake.set()
+        """Look now rather than at the next poll (an intake in this process calls it). Safe
+        from any thread: the API's plain `def` routes run in FastAPI's thread pool, and an
+        asyncio.Event set from there would not wake the loop until its next poll."""
+        if self._loop is None:
+            return  # not running yet: its first look finds the complaint
+        with contextlib.suppress(RuntimeError):  # the loop has closed: the process stops
+            self._loop.call_soon_threadsafe(self._wake.set)
 
     async def _handle(self, references: list[str]) -> None:
         try:
@@ -46,6 +52,7 @@ class Dispatcher:
 
     async def run_forever(self) -> None:
         app = get_app()
+        self._loop = asyncio.get_running_loop()
         while True:
             # A free slot first, then the query: what arrived while the last run held the slot
             # goes into the next run rather than waiting for the one after.

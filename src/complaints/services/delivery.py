@@ -234,7 +234,10 @@ async def deliver(
     timing out, refusing our sender), the rest are not tried: each waits for its backoff."""
     at = at_or_now(at)
     report = DeliveryReport()
-    claimed_messages = _claim(app, references, organisation=organisation, at=at)
+    # The database work and the MIME building run in a worker thread: the event loop that
+    # awaits the SMTP server may also be serving the web (`complaints serve`).
+    off_loop = asyncio.to_thread
+    claimed_messages = await off_loop(_claim, app, references, organisation=organisation, at=at)
     if not claimed_messages:
         return report
     limit = app.settings.smtp_timeout_seconds * 3  # a whole send; each command has its own
@@ -246,24 +249,29 @@ async def deliver(
             message, reference = claimed.message, claimed.reference
             if monotonic() > lease_left:
                 rest = claimed_messages[index:]
-                report.failed.update(_not_tried(app, rest, at, "the lease ran out"))
+                report.failed.update(await off_loop(_not_tried, app, rest, at, "the lease ran out"))
                 break
             try:
-                email = build_message(
-                    message, mail_from=app.settings.mail_from, reply_to=app.settings.reply_to
+                email = await off_loop(
+                    build_message,
+                    message,
+                    mail_from=app.settings.mail_from,
+                    reply_to=app.settings.reply_to,
                 )
                 async with asyncio.timeout(limit):
                     await connection.send(email)
             except Exception as error:  # any refusal or fault of the mail system
                 fault, what = classify(error), f"{summary(error)}: {error}"
-                report.failed[reference] = _mark_failed(app, message.id, at, what, fault=fault)
+                report.failed[reference] = await off_loop(
+                    _mark_failed, app, message.id, at, what, fault=fault
+                )
                 if fault is Fault.SERVER:  # the others are not tried, and not charged for it
                     rest = claimed_messages[index + 1 :]
                     cause = f"the mail server failed: {summary(error)}"
-                    report.failed.update(_not_tried(app, rest, at, cause))
+                    report.failed.update(await off_loop(_not_tried, app, rest, at, cause))
                     break
             else:
-                _mark_sent(app, message, at, flagged=claimed.flagged)
+                await off_loop(_mark_sent, app, message, at, flagged=claimed.flagged)
                 report.sent += 1
                 report.kinds.setdefault(reference, []).append(message.kind)
     return report
