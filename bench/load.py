@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from figures import keep  # bench/, beside this file
 
 from complaints.mail.sink import MailSink, free_port
 from complaints.prefect_server import healthy
@@ -252,6 +253,11 @@ def main() -> None:
             args.stored,
             args.poison,
         )
+    if args.rate and figures["ack_p99_s"] is not None:
+        kept = f"{args.rate:g}_{args.stored}"
+        keep(f"ack_p99_{kept}", figures["ack_p99_s"])
+        keep(f"ack_p95_{kept}", figures["ack_p95_s"])
+    keep(f"intake_p99_ms_{args.clients}", figures["intake_p99_ms"])
     if args.json:
         print(json.dumps(figures))
         return
