@@ -57,7 +57,7 @@ bench: $(STAMP)   # ~100 min (throughput: 3 runs of each size) (the first time, 
 	  for stored in 100000 1000000; do $(BIN)/python bench/load.py --rate 20 --count 1200 --stored $$stored; done; \
 	  $(BIN)/python bench/load.py --count $(BENCH_LOAD_COUNT); \
 	  $(BIN)/python bench/sweep.py; \
-	  $(BIN)/python bench/scale.py --count 2000; \
+	  $(BIN)/python bench/scale.py --count 1000 --workers 1,2,4; \
 	  $(BIN)/python bench/report.py; \
 	  $(BIN)/python bench/workspace.py; \
 	  $(BIN)/python bench/inbound.py; \

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import subprocess
 import sys
@@ -27,6 +28,8 @@ POSTGRES = os.environ.setdefault(
     "COMPLAINTS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 os.environ["COMPLAINTS_DATABASE_URL"] = POSTGRES
+
+import figures  # noqa: E402  (bench/, beside this file)
 
 from complaints import app as wiring  # noqa: E402
 from complaints.clock import now  # noqa: E402
@@ -45,6 +48,7 @@ from tests.test_scale import (  # noqa: E402
 )
 
 HANDLE = "handle-complaints/handle-complaints"
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def stage(env: dict[str, str], parameter_sets: list[dict[str, Any]], deployment: str) -> list[str]:
@@ -54,7 +58,39 @@ def stage(env: dict[str, str], parameter_sets: list[dict[str, Any]], deployment:
     return asyncio.run(wait_for_runs(api, ids, timeout=1800))
 
 
-def measure(count: int, runs: int, folder: Path) -> dict[str, Any]:
+def _cpu(pid: int) -> float:
+    """CPU-seconds of a process and of its children it has waited for (a worker's flow runs,
+    PostgreSQL's backends that ended), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(value) for value in fields[11:15]) / TICKS
+
+
+def _postgres() -> list[int]:
+    """Every PostgreSQL process of this machine (the postmaster and its backends)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError):
+            if entry.name.isdigit() and (entry / "comm").read_text().strip() == "postgres":
+                found.append(int(entry.name))
+    return found
+
+
+def cpu_by_part(workers: list[subprocess.Popen[bytes]], server: int | None) -> dict[str, float]:
+    """CPU-seconds so far of every process the topology runs on."""
+    mine = os.times()
+    parts = {
+        "intake and staff (this process)": mine.user + mine.system,
+        "workers and their flow runs": sum(_cpu(worker.pid) for worker in workers),
+        "Prefect server": _cpu(server) if server else 0.0,
+        "PostgreSQL": 0.0,
+    }
+    for pid in _postgres():
+        with contextlib.suppress(OSError):  # a backend that ended between the two reads
+            parts["PostgreSQL"] += _cpu(pid)
+    return parts
+
+
+def measure(count: int, runs: int, folder: Path, workers_count: int = 2) -> dict[str, Any]:
     _reset_postgres(POSTGRES)
     with MailSink() as sink:
         os.environ["COMPLAINTS_SMTP_PORT"] = str(sink.port)
@@ -71,8 +107,9 @@ def measure(count: int, runs: int, folder: Path) -> dict[str, Any]:
                 check=True,
                 capture_output=True,
             )
-            workers = [start_worker(env, f"bench-{n}", None) for n in range(2)]
+            workers = [start_worker(env, f"bench-{n}", None) for n in range(workers_count)]
             time.sleep(5)  # the workers register
+            cpu_before = cpu_by_part(workers, server.pid)
             started, start = time.perf_counter(), now()
             refs = [
                 receive(app=app, intake=intake(email=f"s{i}@exemple.fr"), at=start).reference
@@ -91,6 +128,11 @@ def measure(count: int, runs: int, folder: Path) -> dict[str, Any]:
             for ref in refs:
                 feedback.record_feedback(app=app, reference=ref, satisfied=True, at=later)
             seconds = time.perf_counter() - started
+            time.sleep(2)  # the last flow runs' processes are waited for
+            cpu = {
+                part: used - cpu_before[part]
+                for part, used in cpu_by_part(workers, server.pid).items()
+            }
             closed = sum(show(app=app, reference=ref)["state"] == "closed" for ref in refs)
         finally:
             stop(workers)
@@ -104,6 +146,9 @@ def measure(count: int, runs: int, folder: Path) -> dict[str, Any]:
             "lifecycles_seconds": round(seconds, 1),
             "lifecycles_per_second": round(count / seconds, 1),
             "emails_received": len(sink.messages),
+            "workers": workers_count,
+            "cpu_ms_per_lifecycle": round(1000 * sum(cpu.values()) / count, 1),
+            **{f"  {part}": round(1000 * used / count, 1) for part, used in cpu.items()},
         }
 
 
@@ -111,11 +156,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=8)
+    parser.add_argument("--workers", default="2", help="process workers, e.g. 1,2,4: one run each")
     args = parser.parse_args()
-    figures = measure(args.count, args.runs, Path(tempfile.mkdtemp(prefix="bench-scale-")))
-    print("Scale-out (PostgreSQL, two process workers): complete lifecycles")
-    for key, value in figures.items():
-        print(f"  {key:<16} {value}")
+    for workers in [int(n) for n in args.workers.split(",")]:
+        folder = Path(tempfile.mkdtemp(prefix="bench-scale-"))
+        measured = measure(args.count, args.runs, folder, workers)
+        figures.keep("distributed_cpu_ms", measured["cpu_ms_per_lifecycle"])
+        print(
+            f"Scale-out (PostgreSQL for both databases, {workers} process worker(s)):"
+            " complete lifecycles; CPU per lifecycle summed over every process"
+        )
+        for key, value in measured.items():
+            print(f"  {key:<34} {value}")
 
 
 if __name__ == "__main__":

@@ -170,6 +170,7 @@ def measure(count: int, stored: int, folder: Path, server_pid: int, number: int)
     if stored == 0:
         figures.keep("lifecycles_per_s", count / flows_["wall"])
         figures.keep("cpu_ours_ms", 1000 * alone["cpu"] / count)
+        figures.keep("embedded_cpu_ms", 1000 * (flows_["cpu"] + flows_["server_cpu"]) / count)
     print(
         f"  {number:>3}  {stored:>9,}  {count / flows_['wall']:6.1f}/s  {count / alone['wall']:6.1f}/s"
         f"  {1000 * alone['cpu'] / count:6.1f} ms  {1000 * prefect_cpu / count:6.1f} ms"
