@@ -13,6 +13,7 @@ from tasks.artifacts import publish_backlog, publish_sweep
 from tasks.groups import acted, finish, for_each, said, settled
 from tasks.mail import send_emails, send_organisation_emails
 from tasks.naming import sweep
+from tasks.operations import check_mail
 from tasks.queries import find_overdue
 from tasks.steps import alert_manager, remind_assignee
 
@@ -28,7 +29,10 @@ async def enforce_deadlines(as_of: datetime | None = None) -> dict[str, int]:
     unreferred: dict[str, str] = {}
     if due["refer"]:
         _, unreferred = await settled(escalate_to_mediator(due["refer"], as_of))
-    # The organisation's e-mails (the monthly review) that were not accepted: tried again here.
+    # E-mails failing for an hour: operations told, once (the notice goes with the next).
+    _, unchecked = await said(check_mail, as_of)
+    # The organisation's e-mails (the monthly review, the notices to operations) that were
+    # not accepted: tried again here.
     _, unsent = await said(send_organisation_emails, as_of)
     await publish_sweep("deadlines", as_of, remind=reminded, alert=alerted, email=sent)
     await publish_backlog(as_of)
@@ -37,4 +41,4 @@ async def enforce_deadlines(as_of: datetime | None = None) -> dict[str, int]:
         "alerted": len(due["alert"]),
         "referred": len(due["refer"]),
     }
-    return finish(counts, reminded, alerted, sent, failed={**unreferred, **unsent})
+    return finish(counts, reminded, alerted, sent, failed={**unreferred, **unchecked, **unsent})

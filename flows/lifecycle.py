@@ -1,4 +1,4 @@
-"""A complaint's first hours: acknowledge at once, analyse first, send what it is owed."""
+"""A complaint's first hours: acknowledge at once, send what it is owed, analyse first."""
 
 # No `from __future__ import annotations`: Prefect builds each flow's parameter model from
 # these annotations in the run's own process, and a string annotation left unresolved there
@@ -36,8 +36,11 @@ async def handle_complaints(
         references = await find_new(as_of)
     due = await sort_new(references, as_of)  # a step with nothing to do gets no task run
     acknowledged = await for_each(acknowledge, due["acknowledge"], as_of)
-    analysed = await for_each(start_analysis, due["analyse"], as_of)
+    # The acknowledgements leave before the first analysis runs: the analysis writes no
+    # e-mail, and the customer's wait is then the acknowledgement's alone (under `serve`,
+    # a batch's analysis added a third to every acknowledgement's delay).
     sent = await for_each(send_emails, due["mail"], as_of)
+    analysed = await for_each(start_analysis, due["analyse"], as_of)
     handled = {
         ref: f"{acknowledged.get(ref, SKIPPED)}, {analysed.get(ref, SKIPPED)}"
         for ref in dict.fromkeys(references)

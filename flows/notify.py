@@ -33,7 +33,7 @@ async def notify_operations(
 ) -> dict[str, int]:
     """Write the notice (once per event: a repeated trigger writes nothing) and send it."""
     at = now()
-    key = event_id or f"{about}:{at:%Y-%m-%dT%H}"  # a proactive trigger has no event
+    key = event_id or f"{about}:{at:%Y-%m-%dT%H}"  # a proactive trigger, made by hand
     written = await write_notice(notice, about, _link(resource), key, at)
     sent, unsent = await said(send_organisation_emails, at)
     return finish({"written": int(written), "sent": sent or 0}, failed=unsent)

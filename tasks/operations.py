@@ -18,3 +18,9 @@ async def write_notice(notice: str, about: str, link: str, key: str, as_of: date
     return await asyncio.to_thread(
         operations.notify, app=get_app(), notice=notice, about=about, link=link, key=key, at=as_of
     )
+
+
+@task(name="check the mail is going", retries=2, retry_delay_seconds=[1.0, 5.0])
+async def check_mail(as_of: datetime) -> bool:
+    """E-mails failing for an hour: the notice to operations written (True), once."""
+    return await asyncio.to_thread(operations.tell_if_mail_failing, app=get_app(), at=as_of)

@@ -23,8 +23,11 @@ LIFECYCLE_FLOWS = [
 ]
 # A complaint's event, or a batch's (complaints/feed.py).
 COMPLAINT = {"prefect.resource.id": [f"{feed.RESOURCE}*", f"{feed.BATCH}*"]}
-# What says an e-mail was accepted: `email-sent`, or the step it tells of (complaints.feed).
-SENT = sorted({feed.name(fact) for fact in [*feed.MAIL.values(), "email_sent"]})
+# Shipped by an earlier release, deleted where found: "e-mails failing for an hour" was a
+# proactive trigger that Prefect's server counted in its database at every e-mail sent (on
+# SQLite, a write per e-mail that locked it and stalled flow runs for a minute, measured by
+# bench/load.py); the deadline sweep now reads it from the outbox (services/operations.py).
+RETIRED = ["complaints: e-mails failing for an hour"]
 
 
 def _jinja(template: str) -> dict[str, str]:
@@ -33,8 +36,7 @@ def _jinja(template: str) -> dict[str, str]:
 
 
 def _parameters(notice: str, about: str) -> dict[str, Any]:
-    """The notice's parameters, with the triggering event's parts filled in by Prefect (a
-    proactive trigger fires on an absence: no event)."""
+    """The notice's parameters, with the triggering event's parts filled in by Prefect."""
     return {
         "notice": notice,
         "about": _jinja(about) if "{{" in about else about,
@@ -73,19 +75,6 @@ def specifications() -> list[dict[str, Any]]:
             },
             "parameters": _parameters("referred_to_mediator", "{{ event.resource.name }}"),
         },
-        {
-            "name": "complaints: e-mails failing for an hour",
-            "description": "An e-mail failed and none was accepted in the hour after it.",
-            "trigger": {
-                "posture": "Proactive",
-                "after": [feed.name(feed.FAILED)],
-                "expect": SENT,
-                "match": COMPLAINT,
-                "threshold": 1,
-                "within": timedelta(hours=1),
-            },
-            "parameters": _parameters("emails_failing", ""),
-        },
     ]
 
 
@@ -120,6 +109,10 @@ async def ensure(deployment_id: UUID) -> list[str]:
             else:
                 await client.create_automation(automation)
                 said.append(f"automation {spec['name']!r} created")
+        for name in RETIRED:
+            for retired in await client.read_automations_by_name(name):
+                await client.delete_automation(retired.id)
+                said.append(f"automation {name!r} deleted (the deadline sweep does its work)")
     return said
 
 

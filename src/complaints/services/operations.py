@@ -1,20 +1,22 @@
-"""Notices to the operations address (an automation in Prefect asks for them): a lifecycle
-run failed, a complaint went to the mediator, e-mails have failed for an hour. Written into
-the outbox like every e-mail, once per notice, French first and English second."""
+"""Notices to the operations address: a lifecycle run failed, a complaint went to the
+mediator (an automation in Prefect asks for those), e-mails have failed for an hour (the
+deadline sweep sees it in the outbox). Written into the outbox like every e-mail, once per
+notice, French first and English second."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from complaints.app import App
 from complaints.dates import long_moment
 from complaints.errors import Refusal
 from complaints.mail.addresses import message_domain
-from complaints.models import OutboxMessage
+from complaints.models import OutboxMessage, OutboxStatus
+from complaints.outbox_queries import EMAIL
 
 NOTICES = ("flow_run_failed", "referred_to_mediator", "emails_failing")
 KIND = "operations_notice"
@@ -69,3 +71,40 @@ def notify(*, app: App, notice: str, about: str, link: str, key: str, at: dateti
             )
         )
     return True
+
+
+# How long the mail server may refuse every e-mail before operations are told.
+FAILING_FOR = timedelta(hours=1)
+
+
+def failing_since(*, app: App, at: datetime) -> datetime | None:
+    """When the oldest e-mail still waiting after a failed attempt was written, if e-mails
+    have failed for an hour: it is older than that, and the mail server has accepted none in
+    the last hour. One address that refuses, while the others' mail goes, is not it."""
+    hour_ago = at - FAILING_FOR
+    with app.db.reader() as session:
+        oldest = session.scalar(
+            select(func.min(OutboxMessage.created_at)).where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.attempts > 0,
+                EMAIL,
+            )
+        )
+        if oldest is None or oldest > hour_ago:
+            return None
+        accepted = session.scalar(
+            select(OutboxMessage.id).where(OutboxMessage.sent_at > hour_ago, EMAIL).limit(1)
+        )
+    return None if accepted is not None else oldest
+
+
+def tell_if_mail_failing(*, app: App, at: datetime) -> bool:
+    """The `emails_failing` notice, once for each time the mail stops going (keyed by the
+    oldest e-mail waiting); True if written now. Checked by the deadline sweep, from the
+    outbox: a Prefect automation counting every e-mail sent cost Prefect's SQLite server a
+    write per e-mail, and stalled it (bench/load.py)."""
+    since = failing_since(app=app, at=at)
+    if since is None:
+        return False
+    key = f"mail-failing:{since.isoformat()}"
+    return notify(app=app, notice="emails_failing", about="", link="", key=key, at=at)
