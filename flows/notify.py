@@ -1,5 +1,6 @@
 """Tell the operations address what an automation saw: a lifecycle run failed, a complaint
-went to the mediator, e-mails have failed for an hour (complaints/automations.py)."""
+went to the mediator (complaints/automations.py), or any notice a trigger of prefect.yaml
+names. E-mails failing for an hour are told by the deadline sweep (services/operations.py)."""
 
 # No `from __future__ import annotations`: Prefect builds each flow's parameter model from
 # these annotations in the run's own process.
