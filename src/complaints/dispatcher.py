@@ -58,10 +58,11 @@ class Dispatcher:
             # goes into the next run rather than waiting for the one after.
             await self._slots.acquire()
             try:
-                # Enough to fill a run once those in flight are left out, and no more.
+                # Enough to fill a run once those in flight are left out, and no more. In a
+                # worker thread, as the tasks' database work is: this loop serves the web.
                 wanted = app.settings.dispatch_batch
-                found = new_or_pending_mail(
-                    app=app, as_of=now(), limit=wanted + len(self._in_flight)
+                found = await asyncio.to_thread(
+                    new_or_pending_mail, app=app, as_of=now(), limit=wanted + len(self._in_flight)
                 )
             except BaseException:
                 self._slots.release()
