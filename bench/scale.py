@@ -30,6 +30,7 @@ POSTGRES = os.environ.setdefault(
 os.environ["COMPLAINTS_DATABASE_URL"] = POSTGRES
 
 import figures  # noqa: E402  (bench/, beside this file)
+from proc import cpu_seconds  # noqa: E402
 
 from complaints import app as wiring  # noqa: E402
 from complaints.clock import now  # noqa: E402
@@ -48,7 +49,6 @@ from tests.test_scale import (  # noqa: E402
 )
 
 HANDLE = "handle-complaints/handle-complaints"
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def stage(env: dict[str, str], parameter_sets: list[dict[str, Any]], deployment: str) -> list[str]:
@@ -56,13 +56,6 @@ def stage(env: dict[str, str], parameter_sets: list[dict[str, Any]], deployment:
     api = env["PREFECT_API_URL"]
     ids = asyncio.run(start_runs(api, parameter_sets, deployment))
     return asyncio.run(wait_for_runs(api, ids, timeout=1800))
-
-
-def _cpu(pid: int) -> float:
-    """CPU-seconds of a process and of its children it has waited for (a worker's flow runs,
-    PostgreSQL's backends that ended), from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(int(value) for value in fields[11:15]) / TICKS
 
 
 def _postgres() -> list[int]:
@@ -80,13 +73,15 @@ def cpu_by_part(workers: list[subprocess.Popen[bytes]], server: int | None) -> d
     mine = os.times()
     parts = {
         "intake and staff (this process)": mine.user + mine.system,
-        "workers and their flow runs": sum(_cpu(worker.pid) for worker in workers),
-        "Prefect server": _cpu(server) if server else 0.0,
+        "workers and their flow runs": sum(
+            cpu_seconds(worker.pid, children=True) for worker in workers
+        ),
+        "Prefect server": cpu_seconds(server, children=True) if server else 0.0,
         "PostgreSQL": 0.0,
     }
     for pid in _postgres():
         with contextlib.suppress(OSError):  # a backend that ended between the two reads
-            parts["PostgreSQL"] += _cpu(pid)
+            parts["PostgreSQL"] += cpu_seconds(pid, children=True)
     return parts
 
 

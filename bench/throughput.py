@@ -37,6 +37,7 @@ os.environ.update(
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import figures
+from proc import cpu_seconds
 from stored import copy_to, prepared, remove
 
 from complaints import app as wiring
@@ -48,13 +49,6 @@ from complaints.services import automation, delivery, feedback
 from complaints.services.intake import receive
 from tests.conftest import intake, simulated
 from tests.factories import answer
-
-TICKS = 100  # the clock: Linux reports CPU time in 1/100 s
-
-
-def cpu_of(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 @contextlib.contextmanager
@@ -144,13 +138,13 @@ def run(kind: str, count: int, database: Path, server_pid: int | None) -> dict[s
     simulated(wiring.get_app())  # the staff answer an hour later, the customers a week after
     cpu, server_cpu, started = (
         time.process_time(),
-        cpu_of(server_pid) if server_pid else 0.0,
+        cpu_seconds(server_pid) if server_pid else 0.0,
         time.perf_counter(),
     )
     asyncio.run(direct(count) if kind == "direct" else flows(count))
     wall = time.perf_counter() - started
     ours = time.process_time() - cpu
-    prefect_server = (cpu_of(server_pid) - server_cpu) if server_pid else 0.0
+    prefect_server = (cpu_seconds(server_pid) - server_cpu) if server_pid else 0.0
     return {"wall": wall, "cpu": ours, "server_cpu": prefect_server}
 
 
