@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import literal, select, union_all, update
+from sqlalchemy import func, literal, select, union_all, update
 from sqlalchemy.orm import Session, aliased
 
 from complaints.models import Complaint, InboundMessage, Medium, OutboxMessage, OutboxStatus
@@ -237,3 +237,20 @@ def bounced_already(*, session: Session, message_id: int) -> bool:
     """Whether our e-mail `message_id` (the row's id) came back undelivered; the row locked."""
     query = select(OutboxMessage.status).where(OutboxMessage.id == message_id)
     return session.scalar(query.with_for_update()) == OutboxStatus.BOUNCED
+
+
+def failing_since(*, session: Session, since: datetime) -> datetime | None:
+    """When the oldest e-mail still waiting after a failed attempt was written, if that was
+    before `since` and the mail server has accepted no e-mail after it. One address that
+    refuses, while the others' mail goes, is not it."""
+    oldest = session.scalar(
+        select(func.min(OutboxMessage.created_at)).where(
+            OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.attempts > 0, EMAIL
+        )
+    )
+    if oldest is None or oldest > since:
+        return None
+    accepted = session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.sent_at > since, EMAIL).limit(1)
+    )
+    return None if accepted is not None else oldest

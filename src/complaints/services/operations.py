@@ -9,14 +9,14 @@ import hashlib
 import re
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from complaints import outbox_queries
 from complaints.app import App
 from complaints.dates import long_moment
 from complaints.errors import Refusal
 from complaints.mail.addresses import message_domain
-from complaints.models import OutboxMessage, OutboxStatus
-from complaints.outbox_queries import EMAIL
+from complaints.models import OutboxMessage
 
 NOTICES = ("flow_run_failed", "referred_to_mediator", "emails_failing")
 KIND = "operations_notice"
@@ -79,23 +79,9 @@ FAILING_FOR = timedelta(hours=1)
 
 def failing_since(*, app: App, at: datetime) -> datetime | None:
     """When the oldest e-mail still waiting after a failed attempt was written, if e-mails
-    have failed for an hour: it is older than that, and the mail server has accepted none in
-    the last hour. One address that refuses, while the others' mail goes, is not it."""
-    hour_ago = at - FAILING_FOR
+    have failed for an hour (FAILING_FOR)."""
     with app.db.reader() as session:
-        oldest = session.scalar(
-            select(func.min(OutboxMessage.created_at)).where(
-                OutboxMessage.status == OutboxStatus.PENDING,
-                OutboxMessage.attempts > 0,
-                EMAIL,
-            )
-        )
-        if oldest is None or oldest > hour_ago:
-            return None
-        accepted = session.scalar(
-            select(OutboxMessage.id).where(OutboxMessage.sent_at > hour_ago, EMAIL).limit(1)
-        )
-    return None if accepted is not None else oldest
+        return outbox_queries.failing_since(session=session, since=at - FAILING_FOR)
 
 
 def tell_if_mail_failing(*, app: App, at: datetime) -> bool:
