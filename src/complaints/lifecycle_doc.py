@@ -1,5 +1,5 @@
 """The lifecycle's table, rendered: the README's section and `complaints lifecycle` show
-exactly what lifecycle.py declares (a test keeps the README equal to it)."""
+exactly what the lifecycle package declares (a test keeps the README equal to it)."""
 
 from __future__ import annotations
 

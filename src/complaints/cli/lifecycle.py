@@ -1,4 +1,4 @@
-"""`complaints lifecycle`: the table every step obeys, as lifecycle.py declares it."""
+"""`complaints lifecycle`: the table every step obeys, as the lifecycle package declares it."""
 
 from __future__ import annotations
 

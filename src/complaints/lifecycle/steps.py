@@ -1,222 +1,20 @@
-"""The lifecycle, declared once. Each state says whom it waits on, whether the answer's clock
-runs in it, which of the complaint's dates wake the system, and its words. Each step says
-where it may start, where it leads, who may take it, its guard, whether the customer sees
-it, its words, and what it does to the deadlines. Pure: no I/O; a guard reads only the
-complaint it is given. The services' `move` is the only gate (services/history.py)."""
+"""The steps, declared once: each says where it may start, where it leads, who may take it,
+its guard, whether the customer sees it, its words, and what it does to the deadlines. Pure:
+no I/O; a guard reads only the complaint it is given. The services' `move` is the only gate
+(services/history.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import datetime
-from enum import IntEnum, StrEnum
+from collections.abc import Iterable
 from typing import Any
 
 from complaints.errors import IllegalTransition
-
-
-class State(StrEnum):
-    RECEIVED = "received"
-    ACKNOWLEDGED = "acknowledged"
-    IN_ANALYSIS = "in_analysis"
-    ANALYSED = "analysed"
-    ACTIONS_PLANNED = "actions_planned"
-    AWAITING_INFORMATION = "awaiting_information"
-    ANSWERED = "answered"
-    AWAITING_FEEDBACK = "awaiting_feedback"
-    WITH_MEDIATOR = "with_mediator"
-    CLOSED = "closed"
-
-
-class Step(StrEnum):
-    ACKNOWLEDGE = "acknowledge"
-    START_ANALYSIS = "start_analysis"
-    RECORD_ANALYSIS = "record_analysis"
-    PLAN_ACTIONS = "plan_actions"
-    REQUEST_INFORMATION = "request_information"
-    RECEIVE_INFORMATION = "receive_information"
-    REMIND_INFORMATION = "remind_information"
-    CLOSE_WITHOUT_INFORMATION = "close_without_information"
-    RESPOND = "respond"
-    SEND_SURVEY = "send_survey"
-    RECORD_SATISFACTION = "record_satisfaction"
-    REOPEN_FOR_REVIEW = "reopen_for_review"
-    REFER_TO_MEDIATOR = "refer_to_mediator"
-    RECORD_MEDIATION_OUTCOME = "record_mediation_outcome"
-    CLOSE = "close"
-    CLOSE_WITHOUT_FEEDBACK = "close_without_feedback"
-    REOPEN = "reopen"
-    WITHDRAW = "withdraw"
-    ASSIGN = "assign"
-    REMIND_ASSIGNEE = "remind_assignee"
-    LINK = "link"
-    MERGE = "merge"
-    UNMERGE = "unmerge"
-    CUSTOMER_MESSAGE = "customer_message"
-
-
-class Role(StrEnum):
-    """Who takes a step. A manager may take every agent's step."""
-
-    SYSTEM = "system"
-    CUSTOMER = "customer"
-    AGENT = "agent"
-    MANAGER = "manager"
-
-
-class Party(StrEnum):
-    """Whom a complaint in a state waits on."""
-
-    SYSTEM = "system"
-    STAFF = "staff"
-    CUSTOMER = "customer"
-    MEDIATOR = "mediator"
-    NOBODY = "nobody"
-
-
-class Wake(StrEnum):
-    """Which of the complaint's dates wake the system in a state."""
-
-    AT_ONCE = "at_once"  # received_at: the acknowledgement and the first pass are due now
-    ANSWER = "answer"  # answer_by, then refer_by once the manager was alerted
-    SURVEY = "survey"  # survey_at
-    FEEDBACK = "feedback"  # feedback_by
-    INFORMATION = "information"  # info_remind_at, then info_due_by
-    NEVER = "never"
-
-
-class Clock(StrEnum):
-    """What a step does to the deadlines."""
-
-    KEEP = "keep"
-    PAUSE = "pause"  # the answer's clock stops; the customer owes information by a date
-    RESUME = "resume"  # every deadline moves by the paused span, in the promise's counting
-    PROMISE = "promise"  # a new answer is promised (a review, a reopening)
-    STOP = "stop"  # no deadline runs any more
-    RUN = "run"  # the deadlines it had run again
-
-
-class Level(IntEnum):
-    """How far the answer promise in force has escalated."""
-
-    NONE = 0
-    MANAGER = 1
-    MEDIATOR = 2
-
-
-@dataclass(frozen=True)
-class Words:
-    fr: str
-    en: str
-
-    def __call__(self, lang: str) -> str:
-        return self.fr if lang == "fr" else self.en
-
-
-@dataclass(frozen=True)
-class Phase:
-    """A state: its words for the customer ("your") and for the staff, whom it waits on,
-    whether the answer's promise runs in it, and which dates wake the system."""
-
-    customer: Words
-    staff: Words
-    waits_on: Party
-    answer_clock: bool
-    wake: Wake
-
-
-Guard = Callable[[Any], str | None]  # the complaint → why the step is refused, or None
-
-
-@dataclass(frozen=True)
-class Transition:
-    """A step: from which states, to which (None: it stays; `returns`: back to the state it
-    left when paused or merged), who may take it, its guard, its words, and its deadlines."""
-
-    sources: frozenset[State]
-    target: State | None
-    by: frozenset[Role]
-    label: Words  # the history's words, for the staff
-    customer: Words | None = None  # the tracking page's words; None: the customer does not see it
-    clock: Clock = Clock.KEEP
-    guard: Guard | None = None
-    returns: bool = False
-    remembers: bool = False  # keeps the state it leaves, for a returning step to go back to
-
-    def permits(self, role: Role) -> bool:
-        return role in self.by or (role == Role.MANAGER and Role.AGENT in self.by)
-
+from complaints.lifecycle.states import ANSWERED_STATES, HANDLING_STATES, OPEN_STATES
+from complaints.lifecycle.terms import Clock, Role, State, Step, Transition, Words
 
 S = State
 W = Words
 SYSTEM, CUSTOMER, AGENT, MANAGER = Role.SYSTEM, Role.CUSTOMER, Role.AGENT, Role.MANAGER
-
-PHASES: dict[State, Phase] = {
-    S.RECEIVED: Phase(
-        W("reçue", "received"), W("reçue", "received"), Party.SYSTEM, True, Wake.AT_ONCE
-    ),
-    S.ACKNOWLEDGED: Phase(
-        W("accusé de réception envoyé", "acknowledged"),
-        W("accusé de réception envoyé", "acknowledged"),
-        Party.SYSTEM,
-        True,
-        Wake.AT_ONCE,
-    ),
-    S.IN_ANALYSIS: Phase(
-        W("en cours d'analyse", "being analysed"),
-        W("en cours d'analyse", "being analysed"),
-        Party.STAFF,
-        True,
-        Wake.ANSWER,
-    ),
-    S.ANALYSED: Phase(
-        W("analysée", "analysed"), W("analysée", "analysed"), Party.STAFF, True, Wake.ANSWER
-    ),
-    S.ACTIONS_PLANNED: Phase(
-        W("actions planifiées", "actions planned"),
-        W("actions planifiées", "actions planned"),
-        Party.STAFF,
-        True,
-        Wake.ANSWER,
-    ),
-    S.AWAITING_INFORMATION: Phase(
-        W("en attente de vos informations", "awaiting information from you"),
-        W("en attente d'informations du client", "awaiting information from the customer"),
-        Party.CUSTOMER,
-        False,
-        Wake.INFORMATION,
-    ),
-    S.ANSWERED: Phase(
-        W("réponse envoyée", "answered"),
-        W("réponse envoyée", "answered"),
-        Party.SYSTEM,
-        False,
-        Wake.SURVEY,
-    ),
-    S.AWAITING_FEEDBACK: Phase(
-        W("en attente de votre avis", "awaiting your feedback"),
-        W("en attente de l'avis du client", "awaiting the customer's opinion"),
-        Party.CUSTOMER,
-        False,
-        Wake.FEEDBACK,
-    ),
-    S.WITH_MEDIATOR: Phase(
-        W("transmise au médiateur", "referred to the mediator"),
-        W("transmise au médiateur", "referred to the mediator"),
-        Party.MEDIATOR,
-        True,
-        Wake.NEVER,
-    ),
-    S.CLOSED: Phase(
-        W("clôturée", "closed"), W("clôturée", "closed"), Party.NOBODY, False, Wake.NEVER
-    ),
-}
-
-OPEN_STATES = frozenset(State) - {S.CLOSED}
-HANDLING_STATES = frozenset({S.IN_ANALYSIS, S.ANALYSED, S.ACTIONS_PLANNED})
-ANSWERED_STATES = frozenset({S.ANSWERED, S.AWAITING_FEEDBACK})
-ANSWER_CLOCK_STATES = frozenset(s for s, phase in PHASES.items() if phase.answer_clock)
-ANSWER_WAKE_STATES = frozenset(s for s, phase in PHASES.items() if phase.wake == Wake.ANSWER)
 
 
 def _outcome_missing(complaint: Any) -> str | None:
@@ -477,51 +275,9 @@ def allowed_steps(state: State, role: Role | None = None) -> list[str]:
     ]
 
 
-def waiting_on(state: State) -> Party:
-    return PHASES[state].waits_on
-
-
-def states_waiting_on(party: Party) -> frozenset[State]:
-    return frozenset(s for s, phase in PHASES.items() if phase.waits_on == party)
-
-
-def overdue(complaint: Any, at: datetime) -> bool:
-    """The answer owed is late: its clock runs, no answer yet, and its date is past (after it,
-    not at it). The SQL twin is repository.overdue_clause."""
-    return (
-        complaint.state in ANSWER_CLOCK_STATES
-        and complaint.answered_at is None
-        and at > complaint.answer_by
-    )
-
-
-def next_wake(complaint: Any) -> datetime | None:
-    """When the system must next look at the complaint, or None if it waits on people."""
-    wake = PHASES[complaint.state].wake
-    if wake == Wake.AT_ONCE:
-        return complaint.received_at  # type: ignore[no-any-return]
-    if wake == Wake.ANSWER:
-        level = complaint.escalation_level
-        return {Level.NONE: complaint.answer_by, Level.MANAGER: complaint.refer_by}.get(level)
-    if wake == Wake.SURVEY:
-        return complaint.survey_at  # type: ignore[no-any-return]
-    if wake == Wake.FEEDBACK:
-        return complaint.feedback_by  # type: ignore[no-any-return]
-    if wake == Wake.INFORMATION:
-        return complaint.info_remind_at or complaint.info_due_by  # type: ignore[no-any-return]
-    return None
-
-
 def customer_steps(lang: str) -> dict[str, str]:
     """What each step the customer sees is called on the tracking page."""
     return {step: move.customer(lang) for step, move in TRANSITIONS.items() if move.customer}
-
-
-def labels(lang: str, *, customer: bool = True) -> dict[State, str]:
-    return {s: (p.customer if customer else p.staff)(lang) for s, p in PHASES.items()}
-
-
-LABELS = {lang: labels(lang) for lang in ("fr", "en")}
 
 
 def sources_of(steps: Iterable[str]) -> frozenset[State]:

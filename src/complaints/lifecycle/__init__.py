@@ -1,0 +1,77 @@
+"""The lifecycle, declared once (ISO 10002's process as two tables): the states
+(`states.py`: whom each waits on, whether the answer's clock runs, what wakes the system,
+their words) and the steps (`steps.py`: from where, to where, by whom, under which guard,
+what each does to the deadlines), in the words of `terms.py`. Pure: no I/O. The services'
+`move` is the only gate (services/history.py)."""
+
+from complaints.errors import IllegalTransition
+from complaints.lifecycle.states import (
+    ANSWER_CLOCK_STATES,
+    ANSWER_WAKE_STATES,
+    ANSWERED_STATES,
+    HANDLING_STATES,
+    LABELS,
+    OPEN_STATES,
+    PHASES,
+    labels,
+    next_wake,
+    overdue,
+    states_waiting_on,
+    waiting_on,
+)
+from complaints.lifecycle.steps import (
+    TRANSITIONS,
+    allowed_steps,
+    customer_steps,
+    next_state,
+    refusal,
+    sources_of,
+    transition,
+)
+from complaints.lifecycle.terms import (
+    Clock,
+    Guard,
+    Level,
+    Party,
+    Phase,
+    Role,
+    State,
+    Step,
+    Transition,
+    Wake,
+    Words,
+)
+
+__all__ = [
+    "ANSWERED_STATES",
+    "ANSWER_CLOCK_STATES",
+    "ANSWER_WAKE_STATES",
+    "HANDLING_STATES",
+    "LABELS",
+    "OPEN_STATES",
+    "PHASES",
+    "TRANSITIONS",
+    "Clock",
+    "Guard",
+    "IllegalTransition",
+    "Level",
+    "Party",
+    "Phase",
+    "Role",
+    "State",
+    "Step",
+    "Transition",
+    "Wake",
+    "Words",
+    "allowed_steps",
+    "customer_steps",
+    "labels",
+    "next_state",
+    "next_wake",
+    "overdue",
+    "refusal",
+    "sources_of",
+    "states_waiting_on",
+    "transition",
+    "waiting_on",
+]
