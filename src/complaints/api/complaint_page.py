@@ -73,7 +73,16 @@ def _defaults(
         },
         "assign": {"assignee": data["assignee"] or member.name},
     }
-    listed = [{"key": a.key, "title": a.title, "chosen": a is picked} for a in offered]
+    listed = [
+        {
+            "key": a.key,
+            "title": a.title,
+            "chosen": a is picked,
+            "text": a.filled(lang, **facts),  # for the page's script to fill in place
+            "decision": "" if a.decision == answer_templates.ANY else a.decision,
+        }
+        for a in offered
+    ]
     return defaults, listed
 
 

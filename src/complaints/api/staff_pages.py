@@ -161,6 +161,13 @@ def _page(
     )
 
 
+@router.get("/answers.js")
+def answers_script(app: AppDep) -> Response:
+    """The answer form's script (a file of the same origin: the pages allow no inline script)."""
+    script = (app.settings.home / "templates" / "web" / "answers.js").read_text()
+    return Response(script, media_type="text/javascript")
+
+
 @router.get("/c/{reference}", response_class=HTMLResponse)
 def complaint(
     reference: str,
