@@ -9,8 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
+from complaints.api.dashboard import report_scope
 from complaints.api.web import create_web_app
 from complaints.app import App
+from complaints.reporting.report import build, to_html
 from complaints.services import automation, delivery, intake, staff
 from tests.conftest import intake as sample
 
@@ -51,3 +53,16 @@ def test_public_promise_register_shows_aggregates_only(client: TestClient, refer
     english = client.get("/engagements?lang=en").text
     assert "Acknowledge at once" in english and "100.0%" in english
     assert reference not in page.text and "marie" not in page.text.lower()
+
+
+def test_a_breach_on_the_dashboard_opens_its_complaint(client: TestClient, fake_app: App) -> None:
+    at = datetime.now(UTC) - timedelta(days=20)  # its answer was due five days ago
+    late = intake.receive(app=fake_app, intake=sample(), at=at).reference
+    automation.run_step(fake_app, automation.acknowledge, [late], at)
+    asyncio.run(delivery.deliver(app=fake_app, references=[late], at=at))
+    token = staff.add(app=fake_app, name="Luc", role="manager")
+    page = client.get("/staff/tableau", headers={"Authorization": f"Bearer {token}"}).text
+    assert f'<a href="/staff/c/{late}?lang=fr">{late}</a>' in page
+    scope = report_scope(days=30)
+    saved = to_html(fake_app, build(app=fake_app, scope=scope, now=scope.until))
+    assert late in saved and "/staff/c/" not in saved  # a report saved as a file links nowhere

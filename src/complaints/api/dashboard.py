@@ -76,7 +76,7 @@ def dashboard(
         lists=_lists(app, lang),
     )
     report = build(app=app, scope=scope, now=scope.until)
-    page = HTMLResponse(to_html(app, report, lang=lang, head=bytes(head.body).decode()))
+    page = HTMLResponse(to_html(app, report, lang=lang, head=bytes(head.body).decode(), links=True))
     request.app.state.csrf.set_cookie(page, nonce)
     return page
 

@@ -6,12 +6,13 @@ import io
 import json
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from defusedcsv import csv
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from complaints.app import App
 from complaints.dates import LOCALES, local_day, long_date, long_moment
@@ -98,10 +99,12 @@ def to_html(
     public: bool = False,
     lang: str | None = None,
     head: str = "",
+    links: bool = False,
 ) -> str:
     """A standalone page in `lang` (default: the organisation's): inline styles and SVG, no
     external resource. `public`: aggregates only. `head`: the staff dashboard's navigation and
-    filters, already rendered (escaped) HTML."""
+    filters, already rendered (escaped) HTML. `links`: each reference opens the complaint's
+    staff page (the dashboard; a report saved as a file has none to open)."""
     lang = lang or app.conduct.organisation.language
     templates = app.settings.home / "templates"
     environment = Environment(
@@ -159,6 +162,12 @@ def to_html(
             return ", ".join(words["channel"].get(code, code) for code in value) or "—"
         return "—" if value is None else str(value)
 
+    def ref(reference: str) -> Markup:
+        if not links:
+            return escape(reference)
+        href = f"/staff/c/{quote(reference)}?lang={lang}"
+        return Markup('<a href="{}">{}</a>').format(href, reference)
+
     def labelled(dimension: str, counts: list[tuple[str, int]]) -> list[tuple[str, int]]:
         return [(value(dimension, code), n) for code, n in counts]
 
@@ -196,6 +205,7 @@ def to_html(
             category=category,
             value=value,
             labelled=labelled,
+            ref=ref,
             fact=fact,
             month=month,
             head=Markup(head),  # noqa: S704 rendered by the pages' autoescaped environment
