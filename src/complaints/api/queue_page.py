@@ -45,13 +45,15 @@ def filters(
     return Filters(view, state, product, region, channel, q, page)
 
 
-def _left(row: Row, queue: Queue, words: dict[str, str], zone: str) -> str:
+def time_left(row: Row, queue: Queue, words: dict[str, str], zone: str) -> str:
     """The time left before the next promise, in days, in words."""
     if row.due is None:
         return words["no_promise"]
     days = (local_day(row.due, zone) - local_day(queue.as_of, zone)).days
     if row.overdue or days < 0:
-        return words["late"].format(days=max(-days, 0))
+        # Information past its date is the customer's delay, not a promise of ours broken.
+        said = "past_date" if row.due_kind == "information" and not row.overdue else "late"
+        return words[said].format(days=max(-days, 0))
     return words["today"] if days == 0 else words["left_days"].format(days=days)
 
 
@@ -74,7 +76,7 @@ def page(app: App, request: Request, lang: str, member: Staff, chosen: Filters) 
             "state_words": staff_states[State(row.state)],
             "due_words": long_date(row.due, lang, zone) if row.due else "",
             "due_kind_words": words["due_kinds"].get(row.due_kind, ""),
-            "left": _left(row, found, words, zone),
+            "left": time_left(row, found, words, zone),
         }
         for row in found.rows
     ]
