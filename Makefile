@@ -55,6 +55,7 @@ bench: $(STAMP)   # ~100 min (throughput: 3 runs of each size) (the first time, 
 	  for rate in 5 20; do $(BIN)/python bench/load.py --rate $$rate --count $$((rate * 60)); done; \
 	  $(BIN)/python bench/load.py --rate 50 --count 3000 --clients 50; \
 	  for stored in 100000 1000000; do $(BIN)/python bench/load.py --rate 20 --count 1200 --stored $$stored; done; \
+	  $(BIN)/python bench/load.py --rate 50 --count 1500 --clients 50 --stored 1000000; \
 	  $(BIN)/python bench/load.py --count $(BENCH_LOAD_COUNT); \
 	  $(BIN)/python bench/sweep.py; \
 	  $(BIN)/python bench/scale.py --count 1000 --workers 1,2,4; \

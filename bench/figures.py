@@ -42,6 +42,7 @@ TARGETS = [
     Target("ack_p99_20_0", "acknowledgement p99 under serve, 20/s, 0 stored", 1, "s"),
     Target("ack_p99_20_1000000", "acknowledgement p99 under serve, 20/s, 1M stored", 1, "s"),
     Target("ack_p95_50_0", "acknowledgement p95 under serve, 50/s, 0 stored", 1, "s"),
+    Target("ack_p95_50_1000000", "acknowledgement p95 under serve, 50/s, 1M stored", 1, "s"),
     Target("intake_p99_ms_50", "intake API p99, 50 concurrent clients", 50, "ms"),
     Target("distributed_cost", "distributed CPU per lifecycle / embedded", 1.3, "×"),
     *(
