@@ -16,7 +16,7 @@ from complaints.batching import label
 from complaints.lifecycle import PHASES
 from complaints.reporting.backlog import backlog
 from complaints.services.automation import Outcome
-from complaints.words import catalog
+from complaints.words import catalog, counted
 from tasks.naming import local_minute
 
 BACKLOG = "complaints-waiting"
@@ -51,10 +51,9 @@ async def publish_sweep(what: str, as_of: datetime, **steps: dict[str, Any]) -> 
     ]
     if not rows:
         return
-    _, words = _words()
-    said = words["swept"].format(
-        what=what, moment=local_minute(as_of), count=len({row["reference"] for row in rows})
-    )
+    lang, words = _words()
+    handled = len({row["reference"] for row in rows})
+    said = counted(words["swept"], lang, handled, what=what, moment=local_minute(as_of))
     await _publish(rows if len(rows) <= ROWS else _summary(rows), f"sweep-{what}", said)
 
 

@@ -148,12 +148,10 @@ def test_the_register_excludes_the_days_paused(app: App) -> None:
     assert [b["reference"] for b in kept["breaches"]] == [plain]
     assert kept["paused"] == {"complaints": 1, "days": 5}
     report = build(app=app, scope=scope, now=now)
-    assert "1 réclamation(s) de la période concernée(s), 5 jour(s) exclu(s)" in to_html(
+    assert "1 réclamation de la période concernée, 5 jours exclus" in to_html(
         app, report, lang="fr"
     )
-    assert "1 complaint(s) of the period concerned, 5 day(s) excluded" in to_html(
-        app, report, lang="en"
-    )
+    assert "1 complaint of the period concerned, 5 days excluded" in to_html(app, report, lang="en")
 
 
 def test_an_answer_is_not_due_while_its_clock_stands_still(fake_app: App) -> None:

@@ -10,16 +10,20 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from complaints.words import counted
+
 
 @lru_cache(maxsize=4)
 def environment(templates: Path) -> Environment:
-    return Environment(
+    made = Environment(
         loader=FileSystemLoader(templates),
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    made.globals["counted"] = counted  # words that agree with a number: "1 an", "3 ans"
+    return made
 
 
 @lru_cache(maxsize=4)

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from babel.numbers import format_decimal
 
 from complaints.dates import LOCALES, long_date, long_moment
@@ -25,6 +26,15 @@ def typeset(text: str, lang: str) -> str:
     if lang != "fr":
         return text
     return _FRENCH.sub(lambda m: _SPACE.get(m[1] or m[2], f"\u202f{m[1]}"), text)
+
+
+def counted(forms: str | dict[str, str], lang: str, count: float, **values: Any) -> str:
+    """The form of `forms` ({"one": …, "other": …}) that `count` takes in `lang`, by the
+    CLDR's rules (French says "0 réclamation", English "0 complaints"), filled with `count`
+    and `values`. A plain string has one form."""
+    if not isinstance(forms, str):
+        forms = forms.get(Locale.parse(lang).plural_form(count), forms["other"])
+    return forms.format(count=count, **values)
 
 
 @lru_cache(maxsize=4)

@@ -18,7 +18,7 @@ from complaints.services import queue as queue_service
 from complaints.services.queue import Filters, Queue, Row
 from complaints.services.staff import Staff
 from complaints.templating import strings
-from complaints.words import label
+from complaints.words import counted, label
 
 Field = Annotated[str, Query(max_length=80)]
 
@@ -45,16 +45,18 @@ def filters(
     return Filters(view, state, product, region, channel, q, page)
 
 
-def time_left(row: Row, queue: Queue, words: dict[str, str], zone: str) -> str:
+def time_left(row: Row, queue: Queue, words: dict[str, Any], lang: str, zone: str) -> str:
     """The time left before the next promise, in days, in words."""
     if row.due is None:
-        return words["no_promise"]
+        return str(words["no_promise"])
     days = (local_day(row.due, zone) - local_day(queue.as_of, zone)).days
+    if days == 0 and not row.overdue:
+        return str(words["today"])
+    said = "left_days"
     if row.overdue or days < 0:
         # Information past its date is the customer's delay, not a promise of ours broken.
         said = "past_date" if row.due_kind == "information" and not row.overdue else "late"
-        return words[said].format(days=max(-days, 0))
-    return words["today"] if days == 0 else words["left_days"].format(days=days)
+    return str(words[said]).format(days=counted(words["days"], lang, abs(days)))
 
 
 def link(lang: str, chosen: Filters, **changes: Any) -> str:
@@ -76,7 +78,7 @@ def page(app: App, request: Request, lang: str, member: Staff, chosen: Filters) 
             "state_words": staff_states[State(row.state)],
             "due_words": long_date(row.due, lang, zone) if row.due else "",
             "due_kind_words": words["due_kinds"].get(row.due_kind, ""),
-            "left": time_left(row, found, words, zone),
+            "left": time_left(row, found, words, lang, zone),
         }
         for row in found.rows
     ]

@@ -22,7 +22,7 @@ from complaints.reporting.figures import overview
 from complaints.reporting.improvement import actions, recurring
 from complaints.reporting.promises import register
 from complaints.reporting.sql import Scope
-from complaints.words import catalog, percent, typeset
+from complaints.words import catalog, counted, percent, typeset
 
 
 def build(*, app: App, scope: Scope, now: datetime) -> dict[str, Any]:
@@ -206,6 +206,7 @@ def to_html(
             value=value,
             labelled=labelled,
             ref=ref,
+            counted=counted,
             fact=fact,
             month=month,
             head=Markup(head),  # noqa: S704 rendered by the pages' autoescaped environment
