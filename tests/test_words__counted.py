@@ -41,3 +41,11 @@ def test_no_plural_is_written_with_parentheses() -> None:
     for name in ("words.toml", "web/strings.toml"):
         text = (TEMPLATES / name).read_text("utf-8")
         assert not re.findall(r"\w\(s\)", text), name
+
+
+def test_a_broken_promise_counts_its_days() -> None:
+    cause = catalog(TEMPLATES)["fr"]["cause"]
+    assert counted(cause["not_done"], "fr", 1, days=1) == "non envoyé, 1 jour de retard"
+    assert counted(cause["not_done"], "fr", 4, days=4) == "non envoyé, 4 jours de retard"
+    said = catalog(TEMPLATES)["en"]["cause"]["written_not_delivered"]
+    assert counted(said, "en", 1, days=1).endswith("1 day late")

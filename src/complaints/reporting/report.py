@@ -183,7 +183,8 @@ def to_html(
                 else said["late_days"].format(days=round(hours / 24))
             )
         else:
-            text = said[data["kind"]].format(days=data.get("days", ""))
+            days = data.get("days", "")
+            text = counted(said[data["kind"]], lang, days or 0, days=days)
         if data.get("escalated"):
             text += said["escalated"]
         if data.get("claimed"):
