@@ -18,17 +18,27 @@ DELAYS = [1.0, 5.0]  # a database hiccup; the step itself is safe to repeat
 ALERT = "alert_manager"  # not a move of the lifecycle: the manager is told of a missed promise
 
 
-async def _run(action: automation.Step_, references: list[str], as_of: datetime) -> dict[str, str]:
+async def _run(
+    action: automation.Step_, references: list[str], as_of: datetime, step: str | None = None
+) -> dict[str, str]:
     """Take `action` on each complaint (committed) in a worker thread: the event loop serves
-    the web and the dispatcher meanwhile (`serve` runs them all in one loop)."""
-    return await asyncio.to_thread(automation.run_step, get_app(), action, references, as_of)
+    the web and the dispatcher meanwhile (`serve` runs them all in one loop). With `step`, say
+    in the event feed what it did, before raising a complaint's failure: the retry skips the
+    complaints done, and would never tell of them."""
+    take = automation.take_each
+    outcomes, failures = await asyncio.to_thread(take, get_app(), action, references, as_of)
+    if step is not None:
+        stepped(step, outcomes)
+    if failures:
+        raise failures[0]
+    return outcomes
 
 
 async def _take(
     step: str, action: automation.Step_, references: list[str], as_of: datetime
 ) -> dict[str, str]:
-    """Take `action` on each complaint, then say what it did in the event feed."""
-    return stepped(step, await _run(action, references, as_of))
+    """Take `action` on each complaint, and say what it did in the event feed."""
+    return await _run(action, references, as_of, step)
 
 
 @task(name="acknowledge", task_run_name=by_reference, retries=RETRIES, retry_delay_seconds=DELAYS)
@@ -101,5 +111,4 @@ async def follow_information(references: list[str], as_of: datetime) -> dict[str
     waiting = [
         reference for reference, done in closed.items() if done == automation.Outcome.SKIPPED
     ]
-    reminded = await _run(information.remind, waiting, as_of)
-    return closed | stepped(Step.REMIND_INFORMATION, reminded)
+    return closed | await _run(information.remind, waiting, as_of, Step.REMIND_INFORMATION)

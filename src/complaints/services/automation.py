@@ -257,10 +257,21 @@ TOGETHER = 50
 
 
 def run_step(app: App, step: Step_, references: list[str], at: datetime) -> dict[str, str]:
-    """Apply `step` to each complaint and say what happened to each. Up to TOGETHER complaints
-    share a transaction; if one of them fails, that group is taken again one complaint per
-    transaction, so that a bad complaint holds back none of the others. The first failure is
-    raised once every other complaint has been taken (a retry then skips those done)."""
+    """Apply `step` to each complaint and say what happened to each (take_each); the first
+    failure is raised once every other complaint has been taken (a retry then skips those
+    done)."""
+    outcomes, failures = take_each(app, step, references, at)
+    if failures:
+        raise failures[0]
+    return outcomes
+
+
+def take_each(
+    app: App, step: Step_, references: list[str], at: datetime
+) -> tuple[dict[str, str], list[Exception]]:
+    """Apply `step` to each complaint: what happened to each one taken, and the failures. Up
+    to TOGETHER complaints share a transaction; if one of them fails, that group is taken again
+    one complaint per transaction, so that a bad complaint holds back none of the others."""
     outcomes: dict[str, str] = {}
     failures: list[Exception] = []
     for start in range(0, len(references), TOGETHER):
@@ -276,9 +287,7 @@ def run_step(app: App, step: Step_, references: list[str], at: datetime) -> dict
                     outcomes |= _together(app, step, [reference], at)
                 except Exception as single:
                     failures.append(single)
-    if failures:
-        raise failures[0]
-    return outcomes
+    return outcomes, failures
 
 
 def _together(app: App, step: Step_, references: list[str], at: datetime) -> dict[str, str]:
