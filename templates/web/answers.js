@@ -6,13 +6,13 @@ document.addEventListener("DOMContentLoaded", () => {
   const message = document.getElementById("message");
   const decision = document.getElementById("decision");
   if (!list || !message) return;
+  const templateOf = (link) => document.getElementById("answer-" + link.dataset.answer);
   // The text of the answer chosen last: text that differs from it was typed by the handler.
-  const text = (link) => document.getElementById("answer-" + link.dataset.answer);
   const current = list.querySelector("a[aria-current]");
-  let filled = current && text(current) ? text(current).content.textContent : "";
+  let filled = current && templateOf(current) ? templateOf(current).content.textContent : "";
   list.addEventListener("click", (event) => {
     const link = event.target.closest("a[data-answer]");
-    const chosen = link && text(link);
+    const chosen = link && templateOf(link);
     if (!chosen) return;
     event.preventDefault();
     if (message.value !== filled && !window.confirm(list.dataset.replace)) return;

@@ -164,7 +164,7 @@ def _page(
 @router.get("/answers.js")
 def answers_script(app: AppDep) -> Response:
     """The answer form's script (a file of the same origin: the pages allow no inline script)."""
-    script = (app.settings.home / "templates" / "web" / "answers.js").read_text()
+    script = (app.settings.home / "templates" / "web" / "answers.js").read_text("utf-8")
     return Response(script, media_type="text/javascript")
 
 
