@@ -11,10 +11,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-import httpx
 import pytest
 
 from complaints.app import build_app
@@ -24,25 +22,10 @@ from complaints.prefect_server import healthy
 from complaints.services import handling, intake, staff
 from complaints.settings import Settings
 from tests.conftest import intake as sample
+from tests.processes import answers, wait_for
 
 pytestmark = pytest.mark.prefect
 OPERATIONS = "exploitation@exemple.fr"
-
-
-def until(condition: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
-
-
-def answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def to(sink: MailSink, address: str) -> list[str]:
@@ -73,7 +56,7 @@ def test_a_referral_reaches_the_operations_address_through_an_automation(tmp_pat
             stderr=log.open("w"),
         )
         try:
-            started = until(
+            started = wait_for(
                 lambda: (
                     healthy(f"http://127.0.0.1:{prefect_port}/api")
                     and answers(f"http://127.0.0.1:{web_port}/")
@@ -82,9 +65,9 @@ def test_a_referral_reaches_the_operations_address_through_an_automation(tmp_pat
             )
             assert started, log.read_text()[-3000:]
             reference = intake.receive(app=app, intake=sample()).reference
-            assert until(lambda: len(sink.messages) >= 1, 120), log.read_text()[-3000:]  # acked
+            assert wait_for(lambda: len(sink.messages) >= 1, 120), log.read_text()[-3000:]  # acked
             handling.escalate(app=app, reference=reference, by="Luc", reason="Litige persistant")
-            told = until(lambda: bool(to(sink, OPERATIONS)), 180)
+            told = wait_for(lambda: bool(to(sink, OPERATIONS)), 180)
             time.sleep(3)  # a second notice would come now
         finally:
             serve.send_signal(signal.SIGINT)

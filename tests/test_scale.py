@@ -54,6 +54,20 @@ def stop(processes: list[subprocess.Popen[bytes]]) -> None:
             process.wait(timeout=15)
 
 
+def deploy(environment: dict[str, str]) -> str:
+    """`complaints deploy`, as an operator runs it: the work pool, the deployments of
+    prefect.yaml and the automations; what it said."""
+    deployed = subprocess.run(
+        [sys.executable, "-m", "complaints", "deploy"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert deployed.returncode == 0, deployed.stderr + deployed.stdout
+    return deployed.stdout
+
+
 def admin_url() -> str:
     assert POSTGRES_URL is not None
     return POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0]
@@ -105,15 +119,7 @@ def test_two_workers_on_a_postgres_backed_server_acknowledge_each_complaint_once
         **prefect_env,
         **{k: v for k, v in os.environ.items() if "COMPLAINTS_" in k},
     }
-    deployed = subprocess.run(
-        [sys.executable, "-m", "complaints", "deploy"],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert deployed.returncode == 0, deployed.stderr + deployed.stdout
-    assert "handle-complaints" in deployed.stdout
+    assert "handle-complaints" in deploy(environment)
     logs = [tmp_path / f"worker-{name}.log" for name in ("a", "b")]
     workers = [start_worker(environment, log.stem, log) for log in logs]
     try:

@@ -20,7 +20,15 @@ from complaints import app as wiring
 from complaints.mail.sink import MailSink, free_port
 from tests.conftest import POSTGRES_URL
 from tests.factories import exactly_once, is_ack
-from tests.test_scale import prefect_env, start_runs, start_worker, stop, wait_for_runs  # noqa: F401
+from tests.processes import answers, wait_for
+from tests.test_scale import (  # noqa: F401 (prefect_env: the fixture)
+    deploy,
+    prefect_env,
+    start_runs,
+    start_worker,
+    stop,
+    wait_for_runs,
+)
 
 pytestmark = [
     pytest.mark.prefect,
@@ -52,22 +60,6 @@ def start_serve(environment: dict[str, str], port: int, log: Path) -> subprocess
     )
 
 
-def answers(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
-def until(condition: object, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return True
-        time.sleep(0.2)
-    return False
-
-
 async def submit(bases: list[str]) -> list[str]:
     """COUNT complaints, the n-th at n/RATE seconds, to each web process in turn."""
     start = time.monotonic()
@@ -95,26 +87,19 @@ def test_two_web_processes_and_two_workers_under_load_acknowledge_each_complaint
 ) -> None:
     app = wiring.get_app()  # our schema, made once before the processes start
     environment = {**prefect_env, **{k: v for k, v in os.environ.items() if "COMPLAINTS_" in k}}
-    deployed = subprocess.run(
-        [sys.executable, "-m", "complaints", "deploy"],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert deployed.returncode == 0, deployed.stderr + deployed.stdout
+    deploy(environment)
     ports = [free_port(), free_port()]
     bases = [f"http://127.0.0.1:{port}" for port in ports]
     web = [start_serve(environment, p, tmp_path / f"serve-{p}.log") for p in ports]
     workers = [start_worker(environment, name, None) for name in ("a", "b")]
     try:
-        assert until(lambda: all(answers(b) for b in bases), 120), "serve did not start"
+        assert wait_for(lambda: all(answers(f"{b}/") for b in bases), 120), "serve did not start"
         api = environment["PREFECT_API_URL"]
         backlog = asyncio.run(start_runs(api, [{"references": None}] * 4))  # the workers' share
         references = asyncio.run(submit(bases))
         assert len(set(references)) == COUNT
         more = asyncio.run(start_runs(api, [{"references": None}] * 2))
-        acknowledged = until(lambda: sum(map(is_ack, smtp.messages)) >= COUNT, 300)
+        acknowledged = wait_for(lambda: sum(map(is_ack, smtp.messages)) >= COUNT, 300)
         states = asyncio.run(wait_for_runs(api, backlog + more, timeout=300))
         time.sleep(2)  # a duplicate would arrive now
     finally:

@@ -13,17 +13,9 @@ from pathlib import Path
 import pytest
 
 from complaints.mail.sink import MailSink, free_port
+from tests.processes import wait_for
 
 pytestmark = pytest.mark.prefect
-
-
-def wait_for(condition, timeout: float) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def sweeps(port: int, state: str | None) -> list[str]:
