@@ -45,7 +45,7 @@ from complaints import orchestration
 from complaints.clock import now
 from complaints.mail.sink import free_port
 from complaints.prefect_server import PrefectServer
-from complaints.services import automation, delivery, feedback
+from complaints.services import automation, delivery, feedback, taking
 from complaints.services.intake import receive
 from tests.conftest import intake, simulated
 from tests.factories import answer
@@ -103,12 +103,12 @@ async def direct(count: int) -> list[str]:
         for i in range(count)
     ]
     for step in (automation.acknowledge, automation.start_analysis):
-        automation.run_step(app, step, refs, start)
+        taking.run_step(app, step, refs, start)
     await delivery.deliver(app=app, references=refs, at=start)
     staff_and_customer(refs, start)
     await delivery.deliver(app=app, references=refs, at=start + timedelta(hours=1))
     later = start + timedelta(days=8)
-    automation.run_step(app, automation.send_survey, refs, later)
+    taking.run_step(app, automation.send_survey, refs, later)
     await delivery.deliver(app=app, references=refs, at=later)
     satisfied(refs, later + timedelta(hours=1))
     await delivery.deliver(app=app, references=refs, at=later + timedelta(hours=1))  # closure

@@ -9,7 +9,7 @@ from prefect import task
 
 from complaints.app import get_app
 from complaints.lifecycle import Step
-from complaints.services import automation, information
+from complaints.services import automation, information, taking
 from tasks.feed import stepped
 from tasks.naming import by_reference
 
@@ -25,7 +25,7 @@ async def _run(
     the web and the dispatcher meanwhile (`serve` runs them all in one loop). With `step`, say
     in the event feed what it did, before raising a complaint's failure: the retry skips the
     complaints done, and would never tell of them."""
-    take = automation.take_each
+    take = taking.take_each
     outcomes, failures = await asyncio.to_thread(take, get_app(), action, references, as_of)
     if step is not None:
         stepped(step, outcomes)

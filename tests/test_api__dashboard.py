@@ -13,7 +13,7 @@ from complaints.api.dashboard import report_scope
 from complaints.api.web import create_web_app
 from complaints.app import App
 from complaints.reporting.report import build, to_html
-from complaints.services import automation, delivery, intake, staff
+from complaints.services import automation, delivery, intake, staff, taking
 from tests.conftest import intake as sample
 
 
@@ -27,7 +27,7 @@ def client(fake_app: App) -> Iterator[TestClient]:
 def reference(fake_app: App) -> str:
     at = datetime.now(UTC) - timedelta(days=3)
     ref = intake.receive(app=fake_app, intake=sample(), at=at).reference
-    automation.run_step(fake_app, automation.acknowledge, [ref], at)
+    taking.run_step(fake_app, automation.acknowledge, [ref], at)
     asyncio.run(delivery.deliver(app=fake_app, references=[ref], at=at))  # kept: accepted
     return ref
 
@@ -58,7 +58,7 @@ def test_public_promise_register_shows_aggregates_only(client: TestClient, refer
 def test_a_breach_on_the_dashboard_opens_its_complaint(client: TestClient, fake_app: App) -> None:
     at = datetime.now(UTC) - timedelta(days=20)  # its answer was due five days ago
     late = intake.receive(app=fake_app, intake=sample(), at=at).reference
-    automation.run_step(fake_app, automation.acknowledge, [late], at)
+    taking.run_step(fake_app, automation.acknowledge, [late], at)
     asyncio.run(delivery.deliver(app=fake_app, references=[late], at=at))
     token = staff.add(app=fake_app, name="Luc", role="manager")
     page = client.get("/staff/tableau", headers={"Authorization": f"Bearer {token}"}).text

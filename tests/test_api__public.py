@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from complaints.api.web import create_web_app
 from complaints.app import App
-from complaints.services import automation, delivery, intake
+from complaints.services import automation, delivery, intake, taking
 from tests.conftest import intake as sample
 from tests.factories import answer
 from tests.web import FORM, complaints_stored, submit_form
@@ -91,7 +91,7 @@ def test_tracking_shows_the_answer_but_never_staff_notes(client: TestClient, fak
     t0 = datetime.now(UTC) - timedelta(days=3)
     receipt = intake.receive(app=fake_app, intake=sample(), at=t0)
     for step in (automation.acknowledge, automation.start_analysis):
-        automation.run_step(fake_app, step, [receipt.reference], t0)
+        taking.run_step(fake_app, step, [receipt.reference], t0)
     answer(fake_app, receipt.reference, t0 + timedelta(days=1))
     page = client.get(f"/suivi/{receipt.tracking_token}").text
     assert "Voici notre réponse." not in page  # written, not yet accepted by the mail server

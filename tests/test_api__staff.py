@@ -12,7 +12,7 @@ from sqlalchemy import select
 from complaints.api.web import create_web_app
 from complaints.app import App
 from complaints.models import StaffMember
-from complaints.services import automation, intake, staff
+from complaints.services import automation, intake, staff, taking
 from tests.conftest import intake as sample
 
 
@@ -29,7 +29,7 @@ def bearer(token: str) -> dict[str, str]:
 def in_analysis(app: App, **changes: str) -> str:
     reference = intake.receive(app=app, intake=sample(**changes)).reference
     for step in (automation.acknowledge, automation.start_analysis):
-        automation.run_step(app, step, [reference], datetime.now(UTC))
+        taking.run_step(app, step, [reference], datetime.now(UTC))
     return reference
 
 

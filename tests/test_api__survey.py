@@ -15,7 +15,7 @@ from sqlalchemy import select
 from complaints.api.web import create_web_app
 from complaints.app import App
 from complaints.models import OutboxMessage, Survey
-from complaints.services import automation, intake
+from complaints.services import automation, intake, taking
 from complaints.services.views import show
 from tests.conftest import intake as sample
 from tests.factories import answer
@@ -32,9 +32,9 @@ def answered_with_survey(fake_app: App, **changes: str) -> tuple[str, str]:
     t0 = datetime.now(UTC) - timedelta(days=10)
     reference = intake.receive(app=fake_app, intake=sample(**changes), at=t0).reference
     for step in (automation.acknowledge, automation.start_analysis):
-        automation.run_step(fake_app, step, [reference], t0)
+        taking.run_step(fake_app, step, [reference], t0)
     answer(fake_app, reference, t0 + timedelta(days=1))
-    automation.run_step(fake_app, automation.send_survey, [reference], t0 + timedelta(days=9))
+    taking.run_step(fake_app, automation.send_survey, [reference], t0 + timedelta(days=9))
     return reference, survey_token(fake_app, reference)
 
 

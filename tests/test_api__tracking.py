@@ -13,7 +13,7 @@ from complaints import repository
 from complaints.api.web import create_web_app
 from complaints.app import App
 from complaints.lifecycle import State
-from complaints.services import automation, feedback, information, intake
+from complaints.services import automation, feedback, information, intake, taking
 from tests.conftest import intake as sample
 from tests.factories import answer
 from tests.web import csrf
@@ -30,7 +30,7 @@ def client(fake_app: App) -> Iterator[TestClient]:
 def in_analysis(app: App, at: datetime, **overrides: str) -> tuple[str, str]:
     receipt = intake.receive(app=app, intake=sample(**overrides), at=at)
     for step in (automation.acknowledge, automation.start_analysis):
-        automation.run_step(app, step, [receipt.reference], at)
+        taking.run_step(app, step, [receipt.reference], at)
     return receipt.reference, f"/suivi/{receipt.tracking_token}"
 
 
@@ -145,7 +145,7 @@ def test_closed_for_want_of_information_it_may_still_be_sent(
         what="Une photo",
         at=NOW - timedelta(days=19),
     )
-    automation.run_step(fake_app, information.close_without_information, [reference], NOW)
+    taking.run_step(fake_app, information.close_without_information, [reference], NOW)
     shown = client.get(f"{page}?nouveau=0").text
     assert "clôturée faute des informations demandées" in shown and 'role="status"' not in shown
     sent = client.post(f"{page}/rouvrir", data={"csrf": csrf(shown), "motif": "La voici"})

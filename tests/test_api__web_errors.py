@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from complaints.api.web import create_web_app
 from complaints.app import App
-from complaints.services import automation, handling, intake, staff
+from complaints.services import automation, handling, intake, staff, taking
 from tests.conftest import intake as sample
 from tests.web import FORM, complaints_stored, csrf
 
@@ -42,7 +42,7 @@ def signed_in(client: TestClient, app: App, role: str = "agent") -> None:
 def in_analysis(app: App) -> str:
     reference = intake.receive(app=app, intake=sample()).reference
     for step in (automation.acknowledge, automation.start_analysis):
-        automation.run_step(app, step, [reference], datetime.now(UTC))
+        taking.run_step(app, step, [reference], datetime.now(UTC))
     return reference
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from complaints.app import App
 from complaints.errors import Forbidden, RuleViolation
-from complaints.services import automation, handling, intake, staff
+from complaints.services import automation, handling, intake, staff, taking
 from complaints.services.views import show
 from tests.conftest import BACKENDS
 from tests.conftest import intake as sample
@@ -30,12 +30,12 @@ def day(n: float) -> datetime:
 def in_analysis(app: App) -> str:
     reference = intake.receive(app=app, intake=sample(), at=T0).reference
     for step in (automation.acknowledge, automation.start_analysis):
-        automation.run_step(app, step, [reference], T0)
+        taking.run_step(app, step, [reference], T0)
     return reference
 
 
 def remind(app: App, reference: str, n: float) -> str:
-    return automation.run_step(app, automation.remind_assignee, [reference], day(n))[reference]
+    return taking.run_step(app, automation.remind_assignee, [reference], day(n))[reference]
 
 
 def test_only_a_manager_assigns_and_only_to_an_active_member(app: App) -> None:

@@ -27,7 +27,7 @@ from complaints.app import App, build_app
 from complaints.errors import FileRefused
 from complaints.mail.sender import MemorySender
 from complaints.models import Attachment, Complaint, Event
-from complaints.services import attachments, automation, handling, rights, staff
+from complaints.services import attachments, automation, handling, rights, staff, taking
 from complaints.services import intake as intake_service
 from complaints.services.attachments import Upload
 from complaints.services.views import show
@@ -304,8 +304,8 @@ def test_show_lists_the_files(app: App) -> None:
 
 def in_analysis(app: App, *uploads: Upload, **overrides: object) -> str:
     reference = received(app, *uploads, **overrides)
-    automation.run_step(app, automation.acknowledge, [reference], T0)
-    automation.run_step(app, automation.start_analysis, [reference], T0)
+    taking.run_step(app, automation.acknowledge, [reference], T0)
+    taking.run_step(app, automation.start_analysis, [reference], T0)
     return reference
 
 

@@ -13,7 +13,7 @@ from complaints.app import App
 from complaints.reporting.improvement import actions, complete
 from complaints.reporting.report import build
 from complaints.reporting.sql import Scope
-from complaints.services import automation, delivery, intake
+from complaints.services import automation, delivery, intake, taking
 from complaints.services.history import Actor, record
 from tests.conftest import BACKENDS
 from tests.conftest import intake as sample
@@ -33,7 +33,7 @@ def handled(app: App, channel: str, *, ack_hours: float, answer_day: float | Non
     reference = intake.receive(app=app, intake=sample(channel=channel), at=T0).reference
     at = T0 + timedelta(hours=ack_hours)
     for step in (automation.acknowledge, automation.start_analysis):
-        automation.run_step(app, step, [reference], at)
+        taking.run_step(app, step, [reference], at)
     asyncio.run(delivery.deliver(app=app, references=[reference], at=at))
     if answer_day is not None:
         answered = T0 + timedelta(days=answer_day)
@@ -42,7 +42,7 @@ def handled(app: App, channel: str, *, ack_hours: float, answer_day: float | Non
         for action in actions(app=app, today=answered.date()):
             if action["reference"] == reference:
                 complete(app=app, action_id=action["id"], by="Camille", at=answered)
-        automation.run_step(app, automation.send_survey, [reference], answered + timedelta(days=8))
+        taking.run_step(app, automation.send_survey, [reference], answered + timedelta(days=8))
         asyncio.run(
             delivery.deliver(app=app, references=[reference], at=answered + timedelta(days=8))
         )

@@ -16,7 +16,7 @@ import uvicorn
 from complaints.api.web import create_web_app
 from complaints.app import App
 from complaints.mail.sink import free_port
-from complaints.services import automation
+from complaints.services import automation, taking
 from tests.factories import answer
 from tests.web import survey_token
 
@@ -87,9 +87,9 @@ def test_form_submit_track_and_answer_the_survey(server: str, fake_app: App) -> 
 
         at = datetime.now(UTC)
         for step in (automation.acknowledge, automation.start_analysis):
-            automation.run_step(fake_app, step, [reference], at)
+            taking.run_step(fake_app, step, [reference], at)
         answer(fake_app, reference, at)
-        automation.run_step(fake_app, automation.send_survey, [reference], at + timedelta(days=8))
+        taking.run_step(fake_app, automation.send_survey, [reference], at + timedelta(days=8))
         page.goto(f"{server}/avis/{survey_token(fake_app, reference)}?satisfait=oui")
         assert page.is_checked("#choice-oui")  # the link only ticks the answer
         page.screenshot(path=str(SHOTS / "survey-question.png"), full_page=True)

@@ -13,7 +13,7 @@ from complaints.app import App, build_app
 from complaints.chain import GENESIS, head_seal, seal
 from complaints.db import WrongKey
 from complaints.models import Complaint, Event
-from complaints.services import automation, intake
+from complaints.services import automation, intake, taking
 from complaints.services.checkpoints import export, seal_checkpoint, verify_checkpoints
 from complaints.services.integrity import verify
 from complaints.settings import Settings
@@ -32,7 +32,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 def history(app: App) -> str:
     reference = intake.receive(app=app, intake=sample(), at=T0).reference
     for step in (automation.acknowledge, automation.start_analysis):
-        automation.run_step(app, step, [reference], T0)
+        taking.run_step(app, step, [reference], T0)
     answer(app, reference, T0 + timedelta(days=2))
     return reference
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from complaints.app import App
 from complaints.clock import now
 from complaints.mail.sink import free_port
-from complaints.services import automation
+from complaints.services import automation, taking
 from complaints.services.intake import receive
 from tests.conftest import intake
 
@@ -42,7 +42,7 @@ def complaints(
 def acknowledged(app: App) -> str:
     """A complaint acknowledged, its e-mail waiting in the outbox (no flow has sent it)."""
     reference = receive(app=app, intake=intake(), at=now()).reference
-    automation.run_step(app, automation.acknowledge, [reference], now())
+    taking.run_step(app, automation.acknowledge, [reference], now())
     return reference
 
 

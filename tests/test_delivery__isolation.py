@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from complaints import app as wiring
 from complaints.app import App
 from complaints.mail.sink import MailSink
-from complaints.services import automation, delivery
+from complaints.services import automation, delivery, taking
 from complaints.services import intake as intake_service
 from complaints.services.views import show
 from tests.conftest import intake
@@ -26,7 +26,7 @@ def acknowledged(app: App, *emails: str) -> list[str]:
         intake_service.receive(app=app, intake=intake(email=email), at=T0).reference
         for email in emails
     ]
-    automation.run_step(app, automation.acknowledge, references, T0)
+    taking.run_step(app, automation.acknowledge, references, T0)
     return references
 
 

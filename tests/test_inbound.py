@@ -25,7 +25,15 @@ from complaints.models import (
     OutboxMessage,
     OutboxStatus,
 )
-from complaints.services import automation, delivery, inbound, information, intake, integrity
+from complaints.services import (
+    automation,
+    delivery,
+    inbound,
+    information,
+    intake,
+    integrity,
+    taking,
+)
 from tests.conftest import BACKENDS
 from tests.conftest import intake as sample
 from tests.factories import outbox
@@ -57,7 +65,7 @@ def received(app: App, email: str, at: datetime = T0) -> str:
     """A web complaint of `email`, acknowledged, its e-mails sent."""
     reference = intake.receive(app=app, intake=sample(email=email), at=at).reference
     for step in (automation.acknowledge, automation.start_analysis):
-        automation.run_step(app, step, [reference], at)
+        taking.run_step(app, step, [reference], at)
     send(app, reference, at)
     return reference
 
@@ -109,7 +117,7 @@ def test_a_complaint_sent_by_e_mail_is_acknowledged_in_its_own_thread(
         "application/pdf",
         "email",
     )
-    automation.run_step(app, automation.acknowledge, [taken.reference], T0)
+    taking.run_step(app, automation.acknowledge, [taken.reference], T0)
     send(app, taken.reference, T0)
     [ack] = [m for m in smtp.messages if "claire.dubois@exemple.fr" in str(m["To"])]
     assert ack["In-Reply-To"] == "<pdf-attachment-0001@exemple.fr>"

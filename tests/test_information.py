@@ -20,7 +20,7 @@ from complaints.models import Complaint
 from complaints.reporting.promises import register
 from complaints.reporting.report import build, to_html
 from complaints.reporting.sql import Scope
-from complaints.services import automation, delivery, information, integrity, messages
+from complaints.services import automation, delivery, information, integrity, messages, taking
 from complaints.services import intake as intake_service
 from complaints.services.history import SYSTEM, Actor, check
 from complaints.services.views import show
@@ -54,8 +54,8 @@ def day(n: float, start: datetime = T0) -> datetime:
 
 def in_analysis(app: App, at: datetime = T0, **overrides: str) -> str:
     reference = intake_service.receive(app=app, intake=intake(**overrides), at=at).reference
-    automation.run_step(app, automation.acknowledge, [reference], at)
-    automation.run_step(app, automation.start_analysis, [reference], at)
+    taking.run_step(app, automation.acknowledge, [reference], at)
+    taking.run_step(app, automation.start_analysis, [reference], at)
     return reference
 
 
@@ -71,7 +71,7 @@ def loaded(app: App, reference: str) -> Complaint:
 
 
 def sweep(app: App, reference: str, at: datetime, *steps: automation.Step_) -> list[str]:
-    return [automation.run_step(app, step, [reference], at)[reference] for step in steps]
+    return [taking.run_step(app, step, [reference], at)[reference] for step in steps]
 
 
 def text(app: App, reference: str, kind: str) -> str:

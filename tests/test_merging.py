@@ -22,7 +22,7 @@ from complaints.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolat
 from complaints.lifecycle import Step, transition
 from complaints.mail.sender import MemorySender
 from complaints.models import Complaint
-from complaints.services import automation, handling, intake, merging, staff
+from complaints.services import automation, handling, intake, merging, staff, taking
 from complaints.services.integrity import verify
 from complaints.services.views import show
 from complaints.settings import Settings
@@ -57,7 +57,7 @@ def received(app: App, at: datetime = T0, *, analysed: bool = True, **changes: A
     reference = intake.receive(app=app, intake=sample(**changes), at=at).reference
     if analysed:
         for step in (automation.acknowledge, automation.start_analysis):
-            automation.run_step(app, step, [reference], at)
+            taking.run_step(app, step, [reference], at)
     return reference
 
 

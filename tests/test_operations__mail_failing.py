@@ -9,7 +9,7 @@ from sqlalchemy import select
 from complaints.app import App
 from complaints.mail.sink import MailSink
 from complaints.models import OutboxMessage
-from complaints.services import automation, delivery, operations
+from complaints.services import automation, delivery, operations, taking
 from complaints.services import intake as intake_service
 from tests.conftest import intake
 
@@ -22,7 +22,7 @@ def minutes(n: float) -> datetime:
 
 def acknowledged(app: App, email: str, at: datetime) -> str:
     reference = intake_service.receive(app=app, intake=intake(email=email), at=at).reference
-    automation.run_step(app, automation.acknowledge, [reference], at)
+    taking.run_step(app, automation.acknowledge, [reference], at)
     return reference
 
 

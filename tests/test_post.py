@@ -23,7 +23,7 @@ from complaints.cli import app as cli
 from complaints.errors import Conflict, NotFound
 from complaints.mail.letters import Letter, letter_html
 from complaints.mail.sink import MailSink
-from complaints.services import automation, delivery, integrity, post, staff, tracking
+from complaints.services import automation, delivery, integrity, post, staff, taking, tracking
 from complaints.services import intake as intake_service
 from complaints.services.views import show
 from tests import factories
@@ -44,7 +44,7 @@ def by_phone(app: App, at: datetime = T0, **fields: str) -> str:
     """A phone complaint with a postal address and no e-mail, acknowledged at `at`."""
     given = intake(email="", channel="phone", postal_address=ADDRESS, **fields)
     reference = intake_service.receive(app=app, intake=given, at=at).reference
-    automation.run_step(app, automation.acknowledge, [reference], at)
+    taking.run_step(app, automation.acknowledge, [reference], at)
     return reference
 
 
@@ -152,7 +152,7 @@ def test_the_promise_is_kept_the_day_the_letter_is_marked_posted(app: App) -> No
 def test_the_answer_is_a_letter_too_and_its_promise_kept_when_posted(app: App) -> None:
     reference = by_phone(app)
     post.mark_posted(app=app, letter_id=post.tray(app=app)[0].id, by="Camille", at=T0)
-    automation.run_step(app, automation.start_analysis, [reference], T0)
+    taking.run_step(app, automation.start_analysis, [reference], T0)
     factories.answer(app, reference, T0 + timedelta(days=3))
     [letter] = post.tray(app=app)
     assert letter.kind == "answer"
@@ -171,7 +171,7 @@ def test_a_letter_posted_twice_or_unknown_is_refused(app: App) -> None:
     with pytest.raises(NotFound):
         post.mark_posted(app=app, letter_id=999, by="Camille", at=T0 + timedelta(hours=2))
     email = intake_service.receive(app=app, intake=intake(), at=T0).reference
-    automation.run_step(app, automation.acknowledge, [email], T0)
+    taking.run_step(app, automation.acknowledge, [email], T0)
     [row] = outbox(app, email, "acknowledgement")
     with pytest.raises(NotFound):  # an e-mail is not a letter
         post.pdf(app=app, letter_id=row.id)
@@ -183,7 +183,7 @@ def test_the_manager_is_still_alerted_by_email_when_a_letter_waits_too_long(
 ) -> None:
     reference = by_phone(app)
     late = T0 + timedelta(days=2)
-    automation.run_step(app, automation.alert_overdue, [reference], late)
+    taking.run_step(app, automation.alert_overdue, [reference], late)
     assert deliver(app, reference, late).sent == 1
     assert [m["Subject"] for m in smtp.messages] == [
         outbox(app, reference, "manager_alert")[0].subject
@@ -212,7 +212,7 @@ def test_the_command_line_records_lists_prints_and_marks_posted(
     )
     assert submitted.exit_code == 0, submitted.output
     reference = submitted.output.split('"reference": "')[1].split('"')[0]
-    automation.run_step(app, automation.acknowledge, [reference], T0)
+    taking.run_step(app, automation.acknowledge, [reference], T0)
     listed = runner.invoke(cli, ["post"])
     assert reference in listed.output and "acknowledgement" in listed.output
     letter_id = str(post.tray(app=app)[0].id)

@@ -15,7 +15,7 @@ from complaints.intake import Rectification
 from complaints.models import Complaint
 from complaints.reporting.figures import overview
 from complaints.reporting.sql import Scope
-from complaints.services import automation, handling, privacy, rights, tracking
+from complaints.services import automation, handling, privacy, rights, taking, tracking
 from complaints.services import intake as intake_service
 from complaints.services.integrity import verify
 from complaints.services.views import show
@@ -33,8 +33,8 @@ def day(n: float) -> datetime:
 
 def in_analysis(app: App, **overrides: object) -> str:
     reference = intake_service.receive(app=app, intake=intake(**overrides), at=T0).reference
-    automation.run_step(app, automation.acknowledge, [reference], T0)
-    automation.run_step(app, automation.start_analysis, [reference], T0)
+    taking.run_step(app, automation.acknowledge, [reference], T0)
+    taking.run_step(app, automation.start_analysis, [reference], T0)
     return reference
 
 
@@ -98,7 +98,7 @@ def test_no_survey_mail_without_consent_the_question_waits_on_the_tracking_page(
 ) -> None:
     reference = in_analysis(fake_app, consent_contact=False)
     answer(fake_app, reference, day(1))
-    automation.run_step(fake_app, automation.send_survey, [reference], day(9))
+    taking.run_step(fake_app, automation.send_survey, [reference], day(9))
     assert outbox(fake_app, reference, "survey") == []
     data = show(app=fake_app, reference=reference)
     assert data["state"] == "awaiting_feedback"

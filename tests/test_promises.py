@@ -17,7 +17,7 @@ from complaints.mail.sink import MailSink
 from complaints.models import OutboxMessage
 from complaints.reporting.promises import register
 from complaints.reporting.sql import Scope
-from complaints.services import automation, delivery, handling, intake
+from complaints.services import automation, delivery, handling, intake, taking
 from complaints.services.views import show
 from tests.conftest import BACKENDS
 from tests.conftest import intake as sample
@@ -36,7 +36,7 @@ def day(n: float) -> datetime:
 
 
 def step(app: App, reference: str, at: datetime, *steps: automation.Step_) -> list[str]:
-    return [automation.run_step(app, s, [reference], at)[reference] for s in steps]
+    return [taking.run_step(app, s, [reference], at)[reference] for s in steps]
 
 
 def text(message: OutboxMessage) -> str:

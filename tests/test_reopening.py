@@ -17,7 +17,15 @@ from complaints.models import Complaint, OutboxMessage, RelatedComplaint
 from complaints.reporting.figures import overview
 from complaints.reporting.report import build, to_html
 from complaints.reporting.sql import Scope
-from complaints.services import automation, delivery, feedback, information, integrity, reopening
+from complaints.services import (
+    automation,
+    delivery,
+    feedback,
+    information,
+    integrity,
+    reopening,
+    taking,
+)
 from complaints.services import intake as intake_service
 from complaints.services.views import show
 from tests.conftest import BACKENDS, intake
@@ -38,8 +46,8 @@ def day(n: float) -> datetime:
 
 def in_analysis(app: App, **overrides: str) -> str:
     reference = intake_service.receive(app=app, intake=intake(**overrides), at=T0).reference
-    automation.run_step(app, automation.acknowledge, [reference], T0)
-    automation.run_step(app, automation.start_analysis, [reference], T0)
+    taking.run_step(app, automation.acknowledge, [reference], T0)
+    taking.run_step(app, automation.start_analysis, [reference], T0)
     return reference
 
 
@@ -79,7 +87,7 @@ def test_reopened_within_the_window_with_a_new_promise(app: App) -> None:
     assert "au médiateur" in said(app, reference, "reopened")
     first_survey = loaded_survey_tokens(app, reference)
     answer(app, reference, day(25))
-    automation.run_step(app, automation.send_survey, [reference], day(32))
+    taking.run_step(app, automation.send_survey, [reference], day(32))
     assert loaded(app, reference).state == State.AWAITING_FEEDBACK  # a survey of its own
     assert len(loaded_survey_tokens(app, reference) - first_survey) == 1
     assert integrity.verify(app=app).breaks == []
@@ -127,7 +135,7 @@ def test_later_a_new_complaint_follows_it(app: App) -> None:
     assert sorted(links) == sorted([(before.id, after.id), (after.id, before.id)])
     [follow_up] = [e for e in show(app=app, reference=old)["history"] if e["action"] == "follow_up"]
     assert follow_up["data"] == {"created": taken.created}
-    step = automation.run_step(app, automation.acknowledge, [taken.created], day(45))
+    step = taking.run_step(app, automation.acknowledge, [taken.created], day(45))
     assert step == {taken.created: "acknowledged"}
     assert integrity.verify(app=app).breaks == []
 
@@ -221,8 +229,8 @@ def test_the_staff_api_takes_the_steps_and_refuses_with_their_status(fake_app: A
     agent = {"Authorization": f"Bearer {staff.add(app=fake_app, name='Zoé', role='agent')}"}
     now = datetime.now(UTC)
     reference = intake_service.receive(app=fake_app, intake=intake(), at=now).reference
-    automation.run_step(fake_app, automation.acknowledge, [reference], now)
-    automation.run_step(fake_app, automation.start_analysis, [reference], now)
+    taking.run_step(fake_app, automation.acknowledge, [reference], now)
+    taking.run_step(fake_app, automation.start_analysis, [reference], now)
     url = f"/api/staff/complaints/{reference}"
     with TestClient(create_web_app(fake_app)) as client:
         asked = client.post(f"{url}/information", headers=agent, json={"what": "Une photo"})

@@ -14,7 +14,7 @@ from complaints.reporting.improvement import actions, check_effectiveness, compl
 from complaints.reporting.promises import register
 from complaints.reporting.report import build, to_csv, to_html
 from complaints.reporting.sql import Scope
-from complaints.services import automation, delivery, feedback, handling, intake
+from complaints.services import automation, delivery, feedback, handling, intake, taking
 from complaints.services.views import show
 from tests.conftest import BACKENDS
 from tests.conftest import intake as sample
@@ -43,8 +43,8 @@ def received(app: App, n: float, ack_after_hours: float | None, **changes: str) 
     reference = intake.receive(app=app, intake=sample(**changes), at=day(n)).reference
     if ack_after_hours is not None:
         at = day(n) + timedelta(hours=ack_after_hours)
-        automation.run_step(app, automation.acknowledge, [reference], at)
-        automation.run_step(app, automation.start_analysis, [reference], at)
+        taking.run_step(app, automation.acknowledge, [reference], at)
+        taking.run_step(app, automation.start_analysis, [reference], at)
         deliver(app, reference, at)
     return reference
 
@@ -69,7 +69,7 @@ def known(app: App) -> dict[str, str]:
     deliver(app, a, day(10))
     answer(app, b, day(21))  # received day 1, promised to the end of day 16
     deliver(app, b, day(21))
-    automation.run_step(app, automation.send_survey, [a, b], day(29))
+    taking.run_step(app, automation.send_survey, [a, b], day(29))
     feedback.record_feedback(app=app, reference=a, satisfied=True, at=day(30))
     feedback.record_feedback(app=app, reference=b, satisfied=False, at=day(30))
     return {"a": a, "b": b, "c": c, "d": d}

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from complaints.app import App
 from complaints.mail.sink import MailSink
-from complaints.services import automation, delivery
+from complaints.services import automation, delivery, taking
 from complaints.services import intake as intake_service
 from complaints.services.views import show
 from tests.conftest import intake
@@ -15,7 +15,7 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 def acknowledged(app: App) -> str:
     reference = intake_service.receive(app=app, intake=intake(), at=T0).reference
-    automation.run_step(app, automation.acknowledge, [reference], T0)
+    taking.run_step(app, automation.acknowledge, [reference], T0)
     return reference
 
 
@@ -95,7 +95,7 @@ def test_sweep_selects_pending_mail_only_after_its_backoff(app: App, smtp: MailS
     from complaints.services.selection import new_or_pending_mail
 
     reference = acknowledged(app)
-    automation.run_step(app, automation.start_analysis, [reference], T0)
+    taking.run_step(app, automation.start_analysis, [reference], T0)
     smtp.refuse_next(1)
     deliver(app, reference)
     assert new_or_pending_mail(app=app, as_of=T0) == []

@@ -8,7 +8,7 @@ from complaints.app import App
 from complaints.errors import AlreadyAnswered, NotListed, RuleViolation
 from complaints.lifecycle import IllegalTransition
 from complaints.models import Decision
-from complaints.services import automation, feedback, handling
+from complaints.services import automation, feedback, handling, taking
 from complaints.services import intake as intake_service
 from complaints.services.views import show
 from tests.conftest import intake
@@ -23,8 +23,8 @@ def day(n: float) -> datetime:
 
 def in_analysis(app: App, **overrides: str) -> str:
     reference = intake_service.receive(app=app, intake=intake(**overrides), at=T0).reference
-    automation.run_step(app, automation.acknowledge, [reference], T0)
-    automation.run_step(app, automation.start_analysis, [reference], T0)
+    taking.run_step(app, automation.acknowledge, [reference], T0)
+    taking.run_step(app, automation.start_analysis, [reference], T0)
     return reference
 
 
@@ -100,7 +100,7 @@ def test_feedback_before_the_answer_is_refused(fake_app: App) -> None:
 
 def test_a_second_answer_to_the_same_survey_changes_nothing(fake_app: App) -> None:
     reference = answered(fake_app)
-    automation.run_step(fake_app, automation.send_survey, [reference], day(9))
+    taking.run_step(fake_app, automation.send_survey, [reference], day(9))
     feedback.record_feedback(app=fake_app, reference=reference, satisfied=False, at=day(10))
     assert show(app=fake_app, reference=reference)["state"] == "in_analysis"
     answer(fake_app, reference, day(12), by="Bob")
@@ -160,10 +160,10 @@ def test_unknown_category_is_refused(fake_app: App) -> None:
 
 def test_acknowledge_twice_does_nothing_the_second_time(fake_app: App) -> None:
     reference = intake_service.receive(app=fake_app, intake=intake(), at=T0).reference
-    assert automation.run_step(fake_app, automation.acknowledge, [reference], T0) == {
+    assert taking.run_step(fake_app, automation.acknowledge, [reference], T0) == {
         reference: "acknowledged"
     }
-    assert automation.run_step(fake_app, automation.acknowledge, [reference], T0) == {
+    assert taking.run_step(fake_app, automation.acknowledge, [reference], T0) == {
         reference: "skipped"
     }
     assert [m["kind"] for m in show(app=fake_app, reference=reference)["emails"]] == [

@@ -23,6 +23,7 @@ from complaints.lifecycle import OPEN_STATES, Role, Transition, Words
 from complaints.services import automation, intake, staff, views
 from complaints.services.history import move
 from complaints.services.staff import taking
+from complaints.services.taking import run_step
 from complaints.staff_steps import Body, StaffStep
 from tests.conftest import intake as sample
 from tests.web import csrf
@@ -57,7 +58,7 @@ def declared(monkeypatch: pytest.MonkeyPatch) -> Iterator[StaffStep]:
 def in_analysis(app: App) -> str:
     reference = intake.receive(app=app, intake=sample()).reference
     for step in (automation.acknowledge, automation.start_analysis):
-        automation.run_step(app, step, [reference], datetime.now(UTC))
+        run_step(app, step, [reference], datetime.now(UTC))
     return reference
 
 

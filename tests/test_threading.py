@@ -13,7 +13,7 @@ import pytest
 
 from complaints.app import App
 from complaints.mail.sink import MailSink
-from complaints.services import automation, delivery, escalation, information, intake
+from complaints.services import automation, delivery, escalation, information, intake, taking
 from tests.conftest import BACKENDS
 from tests.conftest import intake as sample
 from tests.factories import answer
@@ -44,7 +44,7 @@ def test_a_complaints_e_mails_are_one_thread_with_replies_to_the_mailbox(
     monkeypatch.setattr(app.settings, "mail_reply_to", "Réclamations <reclamations@exemple.fr>")
     reference = intake.receive(app=app, intake=sample(), at=T0).reference
     for step in (automation.acknowledge, automation.start_analysis):
-        automation.run_step(app, step, [reference], T0)
+        taking.run_step(app, step, [reference], T0)
     send(app, reference, 0)
     information.request_information(
         app=app, reference=reference, by="Camille", what="Une photo", at=T0 + timedelta(days=1)
@@ -72,7 +72,7 @@ def test_the_managers_mail_is_its_own_thread_and_a_cancelled_one_is_no_parent(
 ) -> None:
     reference = intake.receive(app=app, intake=sample(), at=T0).reference
     for step in (automation.acknowledge, automation.start_analysis):
-        automation.run_step(app, step, [reference], T0)
+        taking.run_step(app, step, [reference], T0)
     send(app, reference, 0)
     late = T0 + timedelta(days=16)
     with app.db.transaction() as session:

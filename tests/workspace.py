@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from complaints.app import App
 from complaints.models import Complaint
-from complaints.services import automation, handling, intake
+from complaints.services import automation, handling, intake, taking
 from tests.conftest import intake as sample
 
 PEOPLE = [
@@ -54,7 +54,7 @@ def morning(app: App, count: int = 30) -> list[str]:
         if n >= count - 2:
             continue  # this morning's: the next sweep acknowledges them
         for step in (automation.acknowledge, automation.start_analysis):
-            automation.run_step(app, step, [reference], received + timedelta(minutes=5))
+            taking.run_step(app, step, [reference], received + timedelta(minutes=5))
         if n % 3 == 0:
             handling.assign(
                 app=app, reference=reference, by="Luc", assignee=("Camille", "Alice")[n % 2]
