@@ -11,7 +11,6 @@ from urllib.parse import quote
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from defusedcsv import csv
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
 from complaints.app import App
@@ -22,6 +21,7 @@ from complaints.reporting.figures import overview
 from complaints.reporting.improvement import actions, recurring
 from complaints.reporting.promises import register
 from complaints.reporting.sql import Scope
+from complaints.templating import environment
 from complaints.words import catalog, counted, percent, typeset
 
 
@@ -107,14 +107,7 @@ def to_html(
     staff page (the dashboard; a report saved as a file has none to open)."""
     lang = lang or app.conduct.organisation.language
     templates = app.settings.home / "templates"
-    environment = Environment(
-        loader=FileSystemLoader(templates),
-        autoescape=select_autoescape(enabled_extensions=("html.j2",)),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    page = environment.get_template("report/report.html.j2")
+    page = environment(templates).get_template("report/report.html.j2")  # compiled once
     words = catalog(templates)[lang]
     zone = app.conduct.organisation.timezone
 
@@ -207,7 +200,6 @@ def to_html(
             value=value,
             labelled=labelled,
             ref=ref,
-            counted=counted,
             fact=fact,
             month=month,
             head=Markup(head),  # noqa: S704 rendered by the pages' autoescaped environment
